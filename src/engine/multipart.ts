@@ -1,0 +1,227 @@
+import { canceledError, isCanceled, UploadError } from '../protocol/errors.js';
+import type { MultipartHandle, SignedRequest } from '../protocol/types.js';
+import { type PartRange, planParts } from './part-plan.js';
+import { withRetry } from './retry.js';
+import { expiresSoon, type MultipartProgress, type TransferContext, type TransferResult } from './transfer.js';
+import { isExpiredUrlError, xhrPut } from './xhr-put.js';
+
+export interface MultipartOptions {
+  /** Part size the client asks for; the server has the last word. */
+  partSize: number;
+  /** How many part URLs one `sign-parts` call fetches ahead (≤ 100). */
+  signBatchSize: number;
+}
+
+/**
+ * Uploads a file as an S3 multipart upload. The signing endpoint creates,
+ * completes and aborts it; the browser only PUTs parts, as many at once as
+ * the shared storage pool allows. `progress` carries over from a paused or
+ * failed attempt, so only missing parts are sent.
+ */
+export async function multipartUpload(
+  context: TransferContext,
+  options: MultipartOptions,
+  progress: { current?: MultipartProgress },
+): Promise<TransferResult> {
+  const { client, signal, retry } = context;
+  if (!progress.current) {
+    // Not cancelable mid-flight: the server may create the upload even if we stop listening,
+    // and only knowing its uploadId lets a cancel abort it.
+    const { upload } = await withRetry(
+      () => client.send({ operation: 'create-multipart', file: context.file, partSize: options.partSize }),
+      signal,
+      retry,
+    );
+    progress.current = { upload, etags: new Map() };
+    if (signal.aborted) throw canceledError();
+  }
+  const { upload, etags } = progress.current;
+  const parts = planParts(context.file.size, upload.partSize);
+  const missing = parts.filter((part) => !etags.has(part.partNumber));
+  const signer = new PartSigner(context, upload, options.signBatchSize, missing);
+
+  const inFlight = new Map<number, number>();
+  let storedBytes = 0;
+  for (const part of parts) if (etags.has(part.partNumber)) storedBytes += part.end - part.start;
+  const report = () => {
+    let loaded = storedBytes;
+    for (const bytes of inFlight.values()) loaded += bytes;
+    context.onProgress(loaded);
+  };
+  report();
+
+  // One failed part stops the others: the file has failed, and the parts
+  // already stored stay recorded in `etags` for a retry.
+  const local = new AbortController();
+  const onAbort = () => local.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const partSignal = local.signal;
+  try {
+    await Promise.all(
+      missing.map(async (part) => {
+        try {
+          const etag = await uploadPart(part);
+          etags.set(part.partNumber, etag);
+          storedBytes += part.end - part.start;
+        } catch (error) {
+          local.abort();
+          throw error;
+        } finally {
+          inFlight.delete(part.partNumber);
+          report();
+        }
+      }),
+    );
+  } catch (error) {
+    // Promise.all settles on the first rejection; report the cause, not the cancellations it set off.
+    if (signal.aborted) throw canceledError();
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+
+  const completed = await withRetry(
+    () =>
+      client.send(
+        {
+          operation: 'complete-multipart',
+          file: context.file,
+          upload,
+          parts: parts.map((part) => ({ partNumber: part.partNumber, etag: etags.get(part.partNumber) as string })),
+        },
+        signal,
+      ),
+    signal,
+    retry,
+  );
+  return { key: completed.key, ...(completed.etag ? { etag: completed.etag } : {}) };
+
+  function uploadPart(part: PartRange): Promise<string> {
+    return withRetry(
+      async () => {
+        // The URL is fetched once a connection is free, so it cannot expire while queued.
+        return context.storagePool.run(context.priority, partSignal, async () => {
+          const request = await signer.urlFor(part.partNumber, partSignal);
+          const body = context.data.slice(part.start, part.end);
+          inFlight.set(part.partNumber, 0);
+          try {
+            const { etag } = await xhrPut(request, body, partSignal, (loaded) => {
+              inFlight.set(part.partNumber, loaded);
+              report();
+            });
+            if (!etag) {
+              throw new UploadError({
+                code: 'etag_unreadable',
+                message:
+                  'The storage stored a part but the browser could not read its ETag header. Add "ETag" to ExposeHeaders in the bucket CORS rules (README, "Bucket CORS").',
+                retryable: false,
+              });
+            }
+            return etag;
+          } catch (error) {
+            inFlight.set(part.partNumber, 0);
+            if (error instanceof UploadError && isExpiredUrlError(error)) {
+              signer.forget(part.partNumber);
+              throw new UploadError({ ...error, retryable: true, message: error.message });
+            }
+            throw error;
+          }
+        });
+      },
+      partSignal,
+      retry,
+    );
+  }
+}
+
+/**
+ * Fetches part URLs in batches, ahead of need: one `sign-parts` call serves
+ * the next `batchSize` parts, and concurrent requests for the same batch share it.
+ */
+class PartSigner {
+  readonly #urls = new Map<number, SignedRequest>();
+  readonly #pending = new Map<number, Promise<void>>();
+
+  constructor(
+    private readonly context: TransferContext,
+    private readonly upload: MultipartHandle,
+    private readonly batchSize: number,
+    private readonly parts: PartRange[],
+  ) {}
+
+  forget(partNumber: number): void {
+    this.#urls.delete(partNumber);
+  }
+
+  async urlFor(partNumber: number, signal: AbortSignal): Promise<SignedRequest> {
+    for (;;) {
+      const cached = this.#urls.get(partNumber);
+      if (cached && !expiresSoon(cached.expiresAt)) {
+        this.#prefetchAfter(partNumber, signal);
+        return cached;
+      }
+      if (signal.aborted) throw canceledError();
+      await (this.#pending.get(partNumber) ?? this.#fetchFrom(partNumber, signal));
+    }
+  }
+
+  /** Keeps half a batch of URLs ready beyond `partNumber`, so parts rarely wait for the endpoint. */
+  #prefetchAfter(partNumber: number, signal: AbortSignal): void {
+    const lookahead = Math.ceil(this.batchSize / 2);
+    const target = this.parts.find(
+      (part) =>
+        part.partNumber > partNumber &&
+        part.partNumber <= partNumber + lookahead &&
+        !this.#urls.has(part.partNumber) &&
+        !this.#pending.has(part.partNumber),
+    );
+    // A failed prefetch is not an error: the part that needs the URL asks again.
+    if (target) this.#fetchFrom(target.partNumber, signal).catch(() => undefined);
+  }
+
+  #fetchFrom(first: number, signal: AbortSignal): Promise<void> {
+    const numbers: number[] = [];
+    for (const part of this.parts) {
+      if (numbers.length >= this.batchSize) break;
+      if (part.partNumber < first || this.#pending.has(part.partNumber)) continue;
+      const cached = this.#urls.get(part.partNumber);
+      if (part.partNumber !== first && cached && !expiresSoon(cached.expiresAt)) continue;
+      numbers.push(part.partNumber);
+    }
+    const request = withRetry(
+      () =>
+        this.context.client.send({ operation: 'sign-parts', file: this.context.file, upload: this.upload, partNumbers: numbers }, signal),
+      signal,
+      this.context.retry,
+    )
+      .then(({ parts }) => {
+        for (const part of parts) this.#urls.set(part.partNumber, part);
+        if (!this.#urls.has(first)) {
+          throw new UploadError({
+            code: 'endpoint_malformed',
+            message: `The signing endpoint answered "sign-parts" without a URL for part ${first}.`,
+            retryable: false,
+          });
+        }
+      })
+      .finally(() => {
+        for (const number of numbers) this.#pending.delete(number);
+      });
+    for (const number of numbers) this.#pending.set(number, request);
+    return request;
+  }
+}
+
+/** Aborts a multipart upload on the server, so no orphaned parts are billed. */
+export async function abortMultipart(context: Pick<TransferContext, 'client' | 'file' | 'retry'>, upload: MultipartHandle) {
+  const controller = new AbortController();
+  try {
+    await withRetry(
+      () => context.client.send({ operation: 'abort-multipart', file: context.file, upload }, controller.signal),
+      controller.signal,
+      context.retry,
+    );
+  } catch (error) {
+    if (!isCanceled(error)) throw error;
+  }
+}

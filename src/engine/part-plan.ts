@@ -1,0 +1,38 @@
+/** S3's multipart limits (the same on AWS, R2, MinIO and RGW). */
+export const S3_LIMITS = {
+  minPartSize: 5 * 1024 * 1024,
+  maxPartSize: 5 * 1024 * 1024 * 1024,
+  maxParts: 10_000,
+  maxObjectSize: 5 * 1024 ** 4,
+} as const;
+
+export interface PartRange {
+  partNumber: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Chooses a part size: the preferred size, raised so the file fits in
+ * 10,000 parts, rounded up to a whole MiB, within S3's 5 MiB–5 GiB bounds.
+ */
+export function choosePartSize(fileSize: number, preferred: number): number {
+  const mib = 1024 * 1024;
+  const needed = Math.ceil(fileSize / S3_LIMITS.maxParts);
+  const size = Math.ceil(Math.max(preferred, needed, S3_LIMITS.minPartSize) / mib) * mib;
+  return Math.min(size, S3_LIMITS.maxPartSize);
+}
+
+/** Number of parts a file of this size has at this part size (a 0-byte file has none). */
+export function partCount(fileSize: number, partSize: number): number {
+  return Math.ceil(fileSize / partSize);
+}
+
+/** The byte range of each part, in order. */
+export function planParts(fileSize: number, partSize: number): PartRange[] {
+  const parts: PartRange[] = [];
+  for (let start = 0, partNumber = 1; start < fileSize; start += partSize, partNumber++) {
+    parts.push({ partNumber, start, end: Math.min(start + partSize, fileSize) });
+  }
+  return parts;
+}

@@ -1,0 +1,315 @@
+import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
+import type { SignClient } from '../protocol/client.js';
+import { isCanceled, UploadError } from '../protocol/errors.js';
+import type { FileContext } from '../protocol/types.js';
+import { abortMultipart, multipartUpload } from './multipart.js';
+import { choosePartSize } from './part-plan.js';
+import { RequestPool } from './request-pool.js';
+import type { RetryOptions } from './retry.js';
+import { singlePut } from './single-put.js';
+import type { MultipartProgress, TransferContext } from './transfer.js';
+
+/** Metadata kept on each Uppy file; string values go to the signer as the file's metadata. */
+export type UploadMeta = Record<string, unknown>;
+/** What a finished upload leaves on the Uppy file (`file.response.body`). */
+export interface UploadBody extends Record<string, unknown> {
+  key: string;
+  etag?: string;
+}
+
+export interface S3UploadPluginOptions extends PluginOpts {
+  client: SignClient;
+  multipartThreshold: number;
+  partSize: number;
+  maxConcurrentRequests: number;
+  signBatchSize: number;
+  retry: RetryOptions;
+  /** Least time between two progress events of one file, ms. */
+  progressIntervalMs: number;
+}
+
+/** Per-file outcome the Uppy file has no field for. */
+export interface PluginState extends Record<string, unknown> {
+  errors: Record<string, UploadError>;
+  canceled: Record<string, true>;
+}
+
+type StopReason = 'pause' | 'cancel' | 'remove' | 'destroy';
+
+interface RunningFile {
+  controller: AbortController;
+  reason?: StopReason;
+  /** Resolves when a paused file is resumed (or stopped for good). */
+  resumed?: Deferred;
+}
+
+/**
+ * The transfer as an uploader plugin on @uppy/core: Uppy keeps the files,
+ * restrictions and events; this plugin moves the bytes (docs/decisions/0001-engine.md).
+ */
+export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta, UploadBody, PluginState> {
+  readonly #pool: RequestPool;
+  readonly #running = new Map<string, RunningFile>();
+  /** Multipart uploads in progress, kept across pause and failure so a retry sends only missing parts. */
+  readonly #multipart = new Map<string, { file: FileContext; current?: MultipartProgress }>();
+  #sequence = 0;
+
+  constructor(uppy: Uppy<UploadMeta, UploadBody>, options: S3UploadPluginOptions) {
+    super(uppy, options);
+    this.id = options.id ?? 'S3DirectUpload';
+    this.type = 'uploader';
+    this.#pool = new RequestPool(options.maxConcurrentRequests);
+  }
+
+  override install(): void {
+    this.setPluginState({ errors: {}, canceled: {} });
+    const { capabilities } = this.uppy.getState();
+    this.uppy.setState({ capabilities: { ...capabilities, resumableUploads: true, individualCancellation: true } });
+    this.uppy.addUploader(this.#upload);
+    this.uppy.on('file-removed', this.#onFileRemoved);
+    this.uppy.on('upload-pause', this.#onPause);
+    this.uppy.on('pause-all', this.#onPauseAll);
+    this.uppy.on('resume-all', this.#onResumeAll);
+    this.uppy.on('upload-retry', this.#onRetry);
+    this.uppy.on('retry-all', this.#onRetryAll);
+  }
+
+  override uninstall(): void {
+    this.uppy.removeUploader(this.#upload);
+    this.uppy.off('file-removed', this.#onFileRemoved);
+    this.uppy.off('upload-pause', this.#onPause);
+    this.uppy.off('pause-all', this.#onPauseAll);
+    this.uppy.off('resume-all', this.#onResumeAll);
+    this.uppy.off('upload-retry', this.#onRetry);
+    this.uppy.off('retry-all', this.#onRetryAll);
+    for (const fileId of this.#running.keys()) this.#stop(fileId, 'destroy');
+  }
+
+  /** Stops a file's transfer, aborts its multipart upload on the server and marks it canceled; `retry` starts it again. */
+  cancel(fileId: string): void {
+    if (!this.uppy.getFile(fileId)) return;
+    if (this.#running.has(fileId)) {
+      this.#stop(fileId, 'cancel');
+      return;
+    }
+    // Not running (failed or queued): there is nothing to stop, only leftovers to clean.
+    this.#discardMultipart(fileId);
+    this.#markCanceled(fileId);
+  }
+
+  #onFileRemoved = (file: { id: string } | undefined) => {
+    if (!file) return;
+    if (this.#running.has(file.id)) this.#stop(file.id, 'remove');
+    else this.#discardMultipart(file.id);
+    this.#forgetOutcome(file.id);
+  };
+
+  #onPause = (file: { id: string } | undefined, isPaused: boolean) => {
+    if (!file) return;
+    if (isPaused) this.#stop(file.id, 'pause');
+    else this.#resume(file.id);
+  };
+
+  #onPauseAll = () => {
+    for (const fileId of this.#running.keys()) this.#stop(fileId, 'pause');
+  };
+
+  #onResumeAll = () => {
+    for (const fileId of this.#running.keys()) this.#resume(fileId);
+  };
+
+  #onRetry = (file: { id: string }) => this.#forgetOutcome(file.id);
+  #onRetryAll = (files: Array<{ id: string }>) => {
+    for (const file of files) this.#forgetOutcome(file.id);
+  };
+
+  #stop(fileId: string, reason: StopReason): void {
+    const running = this.#running.get(fileId);
+    if (!running) return;
+    // A cancel or removal overrides a pause; a pause never overrides them.
+    if (reason === 'pause' && running.reason) return;
+    running.reason = reason;
+    running.controller.abort();
+    if (reason !== 'pause') running.resumed?.resolve();
+  }
+
+  #resume(fileId: string): void {
+    const running = this.#running.get(fileId);
+    if (running?.reason !== 'pause') return;
+    running.reason = undefined;
+    running.resumed?.resolve();
+  }
+
+  #upload = async (fileIds: string[]): Promise<void> => {
+    const files = fileIds.map((id) => this.uppy.getFile(id)).filter((file) => file !== undefined);
+    this.uppy.emit('upload-start', files);
+    await Promise.all(files.map((file) => this.#uploadFile(file.id)));
+  };
+
+  async #uploadFile(fileId: string): Promise<void> {
+    const priority = this.#sequence++;
+    const running: RunningFile = { controller: new AbortController() };
+    this.#running.set(fileId, running);
+    try {
+      for (;;) {
+        const file = this.uppy.getFile(fileId);
+        if (!file) return;
+        if (file.isPaused) running.reason = 'pause';
+        if (running.reason === 'pause') {
+          running.resumed = deferred();
+          await running.resumed.promise;
+          running.controller = new AbortController();
+          continue;
+        }
+        if (running.reason) break;
+        try {
+          const body = await this.#transfer(fileId, priority, running.controller.signal);
+          this.#multipart.delete(fileId);
+          const current = this.uppy.getFile(fileId);
+          if (current) this.uppy.emit('upload-success', current, { status: 200, body });
+          return;
+        } catch (error) {
+          if (isCanceled(error) && running.reason) continue;
+          this.#fail(fileId, error);
+          return;
+        }
+      }
+      // Stopped for good: cancel, removal or destroy.
+      if (running.reason === 'cancel') this.#markCanceled(fileId);
+      this.#discardMultipart(fileId);
+    } finally {
+      this.#running.delete(fileId);
+    }
+  }
+
+  async #transfer(fileId: string, priority: number, signal: AbortSignal): Promise<UploadBody> {
+    const file = this.uppy.getFile(fileId);
+    if (!file || file.isRemote || !file.data) {
+      throw new UploadError({ code: 'canceled', message: 'The file is no longer available.', retryable: false });
+    }
+    const data = file.data;
+    let reported = file.progress.bytesUploaded || 0;
+    let lastEmit = 0;
+    let trailing: ReturnType<typeof setTimeout> | undefined;
+    const emitProgress = () => {
+      trailing = undefined;
+      lastEmit = Date.now();
+      const current = this.uppy.getFile(fileId);
+      if (current && !signal.aborted) {
+        this.uppy.emit('upload-progress', current, {
+          uploadStarted: current.progress.uploadStarted ?? Date.now(),
+          bytesUploaded: reported,
+          bytesTotal: data.size,
+        });
+      }
+    };
+    const context: TransferContext = {
+      client: this.opts.client,
+      storagePool: this.#pool,
+      priority,
+      signal,
+      data,
+      file: fileContext(file.name ?? 'file', data, file.meta),
+      retry: this.opts.retry,
+      // Progress never goes backwards: a retried part's lost bytes are made up before the bar moves again.
+      onProgress: (bytes) => {
+        if (bytes <= reported) return;
+        reported = bytes;
+        const wait = this.opts.progressIntervalMs - (Date.now() - lastEmit);
+        if (wait <= 0) emitProgress();
+        else trailing ??= setTimeout(emitProgress, wait);
+      },
+    };
+    try {
+      if (data.size <= this.opts.multipartThreshold) return { ...(await singlePut(context)) };
+      const progress = this.#multipart.get(fileId) ?? { file: context.file };
+      this.#multipart.set(fileId, progress);
+      const partSize = choosePartSize(data.size, this.opts.partSize);
+      return { ...(await multipartUpload(context, { partSize, signBatchSize: this.opts.signBatchSize }, progress)) };
+    } finally {
+      clearTimeout(trailing);
+    }
+  }
+
+  #fail(fileId: string, error: unknown): void {
+    const uploadError =
+      error instanceof UploadError
+        ? error
+        : new UploadError({
+            code: 'storage_unreachable',
+            message: error instanceof Error ? error.message : String(error),
+            retryable: true,
+            cause: error,
+          });
+    const { errors } = this.getPluginState();
+    this.setPluginState({ errors: { ...errors, [fileId]: uploadError } });
+    const file = this.uppy.getFile(fileId);
+    if (file) this.uppy.emit('upload-error', file, uploadError);
+  }
+
+  #markCanceled(fileId: string): void {
+    const { canceled } = this.getPluginState();
+    this.setPluginState({ canceled: { ...canceled, [fileId]: true } });
+    // No Uppy `error`: Uppy would retry the file at the next `upload()`; a canceled file waits for `retry`.
+    if (this.uppy.getFile(fileId)) this.uppy.setFileState(fileId, { error: null, isPaused: false });
+  }
+
+  #forgetOutcome(fileId: string): void {
+    const { errors, canceled } = this.getPluginState();
+    if (!(fileId in errors) && !(fileId in canceled)) return;
+    const { [fileId]: _error, ...otherErrors } = errors;
+    const { [fileId]: _canceled, ...otherCanceled } = canceled;
+    this.setPluginState({ errors: otherErrors, canceled: otherCanceled });
+  }
+
+  /** Aborts the file's multipart upload on the server, if it has one; failures are reported, never thrown. */
+  #discardMultipart(fileId: string): void {
+    const entry = this.#multipart.get(fileId);
+    this.#multipart.delete(fileId);
+    const upload = entry?.current?.upload;
+    if (!entry || !upload) return;
+    abortMultipart({ client: this.opts.client, retry: this.opts.retry, file: entry.file }, upload).catch((error: unknown) => {
+      this.uppy.log(
+        `Could not abort the multipart upload of ${upload.key}: ${error instanceof Error ? error.message : String(error)}`,
+        'warning',
+      );
+    });
+  }
+
+  /** Aborts every multipart upload still open, for page unload. */
+  abortAllMultipart(): void {
+    for (const fileId of this.#running.keys()) this.#stop(fileId, 'destroy');
+    for (const fileId of [...this.#multipart.keys()]) this.#discardMultipart(fileId);
+  }
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+// Promise.withResolvers is not in Node 20, where the unit tests run.
+function deferred(): Deferred {
+  let resolve = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
+/** The file context sent to the signer: what it needs to choose a key and enforce limits. */
+export function fileContext(name: string, data: Blob, meta: UploadMeta): FileContext {
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(meta)) {
+    // Uppy keeps its own bookkeeping in meta; the signer gets only what the app set.
+    if (key === 'name' || key === 'type' || key === 'relativePath') continue;
+    if (typeof value === 'string') metadata[key] = value;
+  }
+  return {
+    name,
+    size: data.size,
+    type: data.type,
+    ...(data instanceof File ? { lastModified: data.lastModified } : {}),
+    ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
+  };
+}

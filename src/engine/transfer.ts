@@ -1,0 +1,42 @@
+import type { SignClient } from '../protocol/client.js';
+import type { FileContext, MultipartHandle } from '../protocol/types.js';
+import type { RequestPool } from './request-pool.js';
+import type { RetryOptions } from './retry.js';
+
+/** What one file's transfer needs from the uploader around it. */
+export interface TransferContext {
+  client: SignClient;
+  /** Shared cap on requests in flight to the storage. */
+  storagePool: RequestPool;
+  /** Lower runs first: files added earlier get connections first. */
+  priority: number;
+  /** Aborted when the file is canceled, paused or removed. */
+  signal: AbortSignal;
+  data: Blob;
+  file: FileContext;
+  retry: RetryOptions;
+  /** Bytes of this file stored or in flight so far. May dip after a failed attempt; the caller keeps it monotonic. */
+  onProgress: (bytesUploaded: number) => void;
+}
+
+export interface TransferResult {
+  key: string;
+  etag?: string;
+}
+
+/**
+ * What survives a paused or failed multipart transfer, so that resuming or
+ * retrying sends only the parts not yet stored instead of starting over.
+ */
+export interface MultipartProgress {
+  upload: MultipartHandle;
+  /** ETags of stored parts, by part number. */
+  etags: Map<number, string>;
+}
+
+/** A URL expiring within this margin is re-signed before use rather than risk a 403 mid-body. */
+export const EXPIRY_MARGIN_MS = 30_000;
+
+export function expiresSoon(expiresAt: string, now = Date.now()): boolean {
+  return Date.parse(expiresAt) - now < EXPIRY_MARGIN_MS;
+}

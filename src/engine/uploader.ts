@@ -1,0 +1,318 @@
+import Uppy, { type UppyFile } from '@uppy/core';
+import { SignClient, type SignClientOptions } from '../protocol/client.js';
+import type { UploadError } from '../protocol/errors.js';
+import { type PluginState, S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+
+const MiB = 1024 * 1024;
+
+export interface UploaderOptions extends SignClientOptions {
+  /** Files larger than this many bytes go up as multipart uploads. Default 16 MiB. */
+  multipartThreshold?: number;
+  /** Preferred part size; raised as needed to stay within 10,000 parts. Default 8 MiB. */
+  partSize?: number;
+  /** Requests to the storage in flight at once, across all files. Default 6, a browser's HTTP/1.1 connections per host. */
+  maxConcurrentRequests?: number;
+  /** Start uploading as soon as files are added. Default true. */
+  autoUpload?: boolean;
+  /** Application metadata sent to the signer with each file. */
+  metadata?: Record<string, string> | ((file: File | Blob) => Record<string, string>);
+  /** Retry policy for each request. */
+  retry?: Partial<RetryOptions>;
+  /** Called when one file has uploaded. */
+  onFileComplete?: (result: FileResult) => void;
+  /** Called when one file failed (after retries) or was canceled. */
+  onFileError?: (result: FileResult) => void;
+  /** Called once per batch, when every file of it has finished, failed or been canceled. */
+  onComplete?: (results: FileResult[]) => void;
+}
+
+export type FileStatus = 'queued' | 'uploading' | 'paused' | 'complete' | 'error' | 'canceled';
+
+/** One file as the UI sees it. Objects are replaced, never mutated, when the file changes. */
+export interface UploadFile {
+  id: string;
+  name: string;
+  size: number;
+  type: string;
+  data: File | Blob;
+  status: FileStatus;
+  bytesUploaded: number;
+  /** Between 0 and 1. */
+  progress: number;
+  /** The object key the server chose, once uploaded. */
+  key?: string;
+  error?: UploadError;
+}
+
+export interface UploadTotals {
+  files: number;
+  bytesTotal: number;
+  bytesUploaded: number;
+  /** Between 0 and 1, over the files that are queued, uploading, paused or complete. */
+  progress: number;
+  uploading: number;
+  complete: number;
+  failed: number;
+}
+
+export interface UploaderSnapshot {
+  files: readonly UploadFile[];
+  totals: UploadTotals;
+  isUploading: boolean;
+}
+
+/** How one file of a batch ended. */
+export interface FileResult {
+  id: string;
+  name: string;
+  size: number;
+  status: 'complete' | 'error' | 'canceled';
+  key?: string;
+  error?: UploadError;
+}
+
+export interface AddFilesResult {
+  added: string[];
+  rejected: Array<{ file: File | Blob; reason: string }>;
+}
+
+type Listener = () => void;
+
+/**
+ * The framework-free uploader: add files, upload them to S3 through the
+ * app's signing endpoint, and observe a snapshot (`subscribe` / `getSnapshot`,
+ * the shape React's useSyncExternalStore expects).
+ */
+export class Uploader {
+  /** The Uppy instance underneath, for what this API does not cover. */
+  readonly uppy: Uppy<UploadMeta, UploadBody>;
+  readonly #plugin: S3UploadPlugin;
+  readonly #options: UploaderOptions;
+  readonly #listeners = new Set<Listener>();
+  readonly #fileCache = new WeakMap<object, { error: unknown; canceled: boolean; value: UploadFile }>();
+  #snapshot: UploaderSnapshot;
+  #unload?: () => void;
+
+  constructor(options: UploaderOptions) {
+    this.#options = options;
+    this.uppy = new Uppy<UploadMeta, UploadBody>({ autoProceed: false, allowMultipleUploadBatches: true });
+    this.uppy.use(S3UploadPlugin, {
+      client: new SignClient(options),
+      multipartThreshold: options.multipartThreshold ?? 16 * MiB,
+      partSize: options.partSize ?? 8 * MiB,
+      maxConcurrentRequests: options.maxConcurrentRequests ?? 6,
+      signBatchSize: 20,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+      progressIntervalMs: 100,
+    });
+    this.#plugin = this.uppy.getPlugin('S3DirectUpload') as unknown as S3UploadPlugin;
+    this.#snapshot = this.#computeSnapshot();
+    this.uppy.on('state-update', this.#onStateUpdate);
+    this.uppy.on('upload-success', this.#onUploadSuccess);
+    this.uppy.on('upload-error', this.#onUploadError);
+    this.uppy.on('complete', this.#onComplete);
+    if (typeof window !== 'undefined') {
+      // Leaving the page mid-upload must not leave multipart uploads behind.
+      this.#unload = () => this.#plugin.abortAllMultipart();
+      window.addEventListener('pagehide', this.#unload);
+    }
+  }
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  getSnapshot = (): UploaderSnapshot => this.#snapshot;
+
+  /** Adds files; each one the restrictions refuse is returned with the reason. Starts them when `autoUpload`. */
+  addFiles(files: Iterable<File | Blob> | ArrayLike<File | Blob>): AddFilesResult {
+    const result: AddFilesResult = { added: [], rejected: [] };
+    for (const data of Array.from(files)) {
+      const name = data instanceof File ? data.name : 'blob';
+      const metadata = typeof this.#options.metadata === 'function' ? this.#options.metadata(data) : this.#options.metadata;
+      try {
+        result.added.push(this.uppy.addFile({ name, type: data.type, data, meta: { ...metadata }, source: 'local' }));
+      } catch (error) {
+        result.rejected.push({ file: data, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    if (result.added.length > 0 && (this.#options.autoUpload ?? true)) void this.start();
+    return result;
+  }
+
+  /** Uploads every file not yet started (and retries failed ones). Resolves with this batch's results. */
+  async start(): Promise<FileResult[]> {
+    // Uppy's upload() also retries every file with an error; here failed files wait for an explicit retry.
+    const failed = this.#filesWithStatus('error');
+    if (failed.length > 0) this.uppy.patchFilesState(Object.fromEntries(failed.map((id) => [id, { error: null }])));
+    try {
+      const result = await this.uppy.upload();
+      return result ? this.#results(result) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  cancel(fileId: string): void {
+    this.#plugin.cancel(fileId);
+  }
+
+  cancelAll(): void {
+    for (const file of this.uppy.getFiles()) this.#plugin.cancel(file.id);
+  }
+
+  retry(fileId: string): void {
+    void this.uppy.retryUpload(fileId);
+  }
+
+  /** Retries every failed and canceled file, as one batch. */
+  retryAll(): void {
+    const ids = [...this.#filesWithStatus('error'), ...this.#filesWithStatus('canceled')];
+    if (ids.length === 0) return;
+    // Uppy's retryAll picks the files that carry an `error`.
+    this.uppy.patchFilesState(Object.fromEntries(ids.map((id) => [id, { error: 'retry' }])));
+    void this.uppy.retryAll();
+  }
+
+  #filesWithStatus(status: FileStatus): string[] {
+    return this.#snapshot.files.filter((file) => file.status === status).map((file) => file.id);
+  }
+
+  pause(fileId: string): void {
+    if (!this.uppy.getFile(fileId)?.isPaused) this.uppy.pauseResume(fileId);
+  }
+
+  resume(fileId: string): void {
+    if (this.uppy.getFile(fileId)?.isPaused) this.uppy.pauseResume(fileId);
+  }
+
+  pauseAll(): void {
+    this.uppy.pauseAll();
+  }
+
+  resumeAll(): void {
+    this.uppy.resumeAll();
+  }
+
+  /** Removes a file from the list, stopping it (and aborting its multipart upload) if it is running. */
+  remove(fileId: string): void {
+    if (this.uppy.getFile(fileId)) this.uppy.removeFile(fileId);
+  }
+
+  /** Removes every file. */
+  clear(): void {
+    this.uppy.cancelAll();
+  }
+
+  destroy(): void {
+    if (this.#unload) window.removeEventListener('pagehide', this.#unload);
+    this.uppy.off('state-update', this.#onStateUpdate);
+    this.uppy.off('upload-success', this.#onUploadSuccess);
+    this.uppy.off('upload-error', this.#onUploadError);
+    this.uppy.off('complete', this.#onComplete);
+    this.uppy.destroy();
+    this.#listeners.clear();
+  }
+
+  #onStateUpdate = () => {
+    this.#snapshot = this.#computeSnapshot();
+    for (const listener of this.#listeners) listener();
+  };
+
+  #onUploadSuccess = (file: UppyFile<UploadMeta, UploadBody> | undefined) => {
+    const uploaded = file && this.uppy.getFile(file.id);
+    if (uploaded) this.#options.onFileComplete?.(this.#result(uploaded));
+  };
+
+  #onUploadError = (file: UppyFile<UploadMeta, UploadBody> | undefined) => {
+    const failed = file && this.uppy.getFile(file.id);
+    if (failed) this.#options.onFileError?.(this.#result(failed));
+  };
+
+  #onComplete = (result: { successful?: Array<UppyFile<UploadMeta, UploadBody>>; failed?: Array<UppyFile<UploadMeta, UploadBody>> }) => {
+    const results = this.#results(result);
+    if (results.length > 0) this.#options.onComplete?.(results);
+  };
+
+  #results(result: { successful?: Array<UppyFile<UploadMeta, UploadBody>>; failed?: Array<UppyFile<UploadMeta, UploadBody>> }) {
+    return [...(result.successful ?? []), ...(result.failed ?? [])]
+      .map((file) => this.uppy.getFile(file.id) ?? file)
+      .map((file) => this.#result(file));
+  }
+
+  #result(file: UppyFile<UploadMeta, UploadBody>): FileResult {
+    const view = this.#toUploadFile(file, this.#plugin.getPluginState());
+    const status = view.status === 'complete' || view.status === 'canceled' ? view.status : 'error';
+    return {
+      id: view.id,
+      name: view.name,
+      size: view.size,
+      status,
+      ...(view.key ? { key: view.key } : {}),
+      ...(view.error ? { error: view.error } : {}),
+    };
+  }
+
+  #computeSnapshot(): UploaderSnapshot {
+    const pluginState = (this.#plugin.getPluginState() ?? { errors: {}, canceled: {} }) as PluginState;
+    const files = this.uppy.getFiles().map((file) => this.#toUploadFile(file, pluginState));
+    const totals: UploadTotals = {
+      files: files.length,
+      bytesTotal: 0,
+      bytesUploaded: 0,
+      progress: 0,
+      uploading: 0,
+      complete: 0,
+      failed: 0,
+    };
+    for (const file of files) {
+      if (file.status === 'uploading') totals.uploading++;
+      if (file.status === 'complete') totals.complete++;
+      if (file.status === 'error') totals.failed++;
+      if (file.status === 'error' || file.status === 'canceled') continue;
+      totals.bytesTotal += file.size;
+      totals.bytesUploaded += file.bytesUploaded;
+    }
+    totals.progress = totals.bytesTotal > 0 ? totals.bytesUploaded / totals.bytesTotal : totals.complete > 0 ? 1 : 0;
+    return { files, totals, isUploading: totals.uploading > 0 };
+  }
+
+  /** Same Uppy file object and outcome give the same UploadFile object, so unchanged rows need not re-render. */
+  #toUploadFile(file: UppyFile<UploadMeta, UploadBody>, pluginState: PluginState): UploadFile {
+    const error = pluginState.errors[file.id];
+    const canceled = pluginState.canceled[file.id] === true;
+    const cached = this.#fileCache.get(file);
+    if (cached && cached.error === error && cached.canceled === canceled) return cached.value;
+    const size = file.size ?? 0;
+    const complete = file.progress.uploadComplete === true;
+    const bytesUploaded = complete ? size : file.progress.bytesUploaded || 0;
+    let status: FileStatus;
+    if (complete) status = 'complete';
+    else if (canceled) status = 'canceled';
+    else if (error) status = 'error';
+    else if (file.isPaused) status = 'paused';
+    else if (file.progress.uploadStarted) status = 'uploading';
+    else status = 'queued';
+    const value: UploadFile = {
+      id: file.id,
+      name: file.name ?? 'file',
+      size,
+      type: file.type,
+      data: file.data as File | Blob,
+      status,
+      bytesUploaded,
+      progress: size > 0 ? bytesUploaded / size : complete ? 1 : 0,
+      ...(file.response?.body?.key ? { key: file.response.body.key } : {}),
+      ...(error && status === 'error' ? { error } : {}),
+    };
+    this.#fileCache.set(file, { error, canceled, value });
+    return value;
+  }
+}
+
+/** Creates an uploader; see {@link UploaderOptions}. */
+export function createUploader(options: UploaderOptions): Uploader {
+  return new Uploader(options);
+}

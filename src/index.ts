@@ -1,0 +1,21 @@
+/**
+ * s3-direct-upload — framework-free core: the uploader, and the signing
+ * protocol's types and client.
+ */
+
+export { choosePartSize, S3_LIMITS } from './engine/part-plan.js';
+export {
+  type AddFilesResult,
+  createUploader,
+  type FileResult,
+  type FileStatus,
+  Uploader,
+  type UploaderOptions,
+  type UploaderSnapshot,
+  type UploadFile,
+  type UploadTotals,
+} from './engine/uploader.js';
+export { SignClient, type SignClientOptions, type SignTransport } from './protocol/client.js';
+export { UploadError, type UploadErrorCode } from './protocol/errors.js';
+export type * from './protocol/types.js';
+export { PROTOCOL_VERSION } from './protocol/types.js';

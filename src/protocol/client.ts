@@ -1,0 +1,203 @@
+import { canceledError, isRetryableStatus, UploadError } from './errors.js';
+import { type FileContext, type Operation, PROTOCOL_VERSION, type PresignPutResult, type ResponseFor, type SignRequest } from './types.js';
+import { MalformedResponseError, protocolError, validateResponse } from './validate-response.js';
+
+/**
+ * An app's own transport to its signer, used instead of an HTTP endpoint:
+ * it receives the protocol request and returns the endpoint's JSON answer
+ * (or throws). Answers are validated exactly like HTTP answers.
+ */
+export type SignTransport = (request: SignRequest, init: { signal: AbortSignal }) => Promise<unknown>;
+
+export interface SignClientOptions {
+  /** The signing endpoint's URL, or a function that reaches the signer some other way. */
+  signUrl: string | SignTransport;
+  /** Extra headers for every endpoint call (auth); a function is called per request. */
+  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+  /** Cookie policy for endpoint calls. Default `'same-origin'`. */
+  credentials?: RequestCredentials;
+  /** Time allowed for one endpoint call before it counts as failed. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** How many `presign-put` files one request may carry. Default 50, protocol maximum 100. */
+  maxBatchSize?: number;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A protocol request without the version field, which the client adds. */
+export type SignCall = DistributiveOmit<SignRequest, 'v'>;
+
+interface PendingPresign {
+  file: FileContext;
+  signal: AbortSignal;
+  resolve: (result: PresignPutResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Talks to the app's signing endpoint: adds auth, times out, validates every answer. */
+export class SignClient {
+  readonly #options: SignClientOptions;
+  readonly #endpointName: string;
+  #pendingPresigns: PendingPresign[] = [];
+
+  constructor(options: SignClientOptions) {
+    this.#options = options;
+    this.#endpointName = typeof options.signUrl === 'string' ? `The signing endpoint ${options.signUrl}` : 'The signUrl function';
+  }
+
+  /** Sends one protocol request and returns its validated answer. */
+  async send<O extends Operation>(call: Extract<SignCall, { operation: O }>, signal?: AbortSignal): Promise<ResponseFor[O]> {
+    const request = { v: PROTOCOL_VERSION, ...call } as SignRequest;
+    const body = await this.#exchange(request, signal);
+    try {
+      return validateResponse(call.operation as O, body);
+    } catch (error) {
+      if (!(error instanceof MalformedResponseError)) throw error;
+      throw new UploadError({
+        code: 'endpoint_malformed',
+        message: `${this.#endpointName} answered "${call.operation}" with an invalid response: ${error.message}. Check that it implements protocol v1 (docs/protocol.md).`,
+        retryable: false,
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Presigns a single PUT for one file. Calls made in the same tick share one
+   * endpoint request, so adding 300 small files costs a handful of round trips.
+   */
+  presignPut(file: FileContext, signal: AbortSignal): Promise<PresignPutResult> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(canceledError());
+      this.#pendingPresigns.push({ file, signal, resolve, reject });
+      if (this.#pendingPresigns.length === 1) setTimeout(() => this.#flushPresigns(), 0);
+    });
+  }
+
+  #flushPresigns(): void {
+    const pending = this.#pendingPresigns.filter((entry) => !entry.signal.aborted);
+    for (const entry of this.#pendingPresigns) if (entry.signal.aborted) entry.reject(canceledError());
+    this.#pendingPresigns = [];
+    const batchSize = Math.min(100, Math.max(1, this.#options.maxBatchSize ?? 50));
+    for (let start = 0; start < pending.length; start += batchSize) {
+      const batch = pending.slice(start, start + batchSize);
+      // A batch is only abandoned when every file in it was canceled.
+      const controller = new AbortController();
+      let live = batch.length;
+      for (const entry of batch) {
+        entry.signal.addEventListener('abort', () => (--live === 0 ? controller.abort() : undefined), { once: true });
+      }
+      this.send({ operation: 'presign-put', files: batch.map((entry) => entry.file) }, controller.signal).then(
+        ({ results }) => {
+          if (results.length !== batch.length) {
+            const error = new UploadError({
+              code: 'endpoint_malformed',
+              message: `${this.#endpointName} answered "presign-put" with ${results.length} results for ${batch.length} files.`,
+              retryable: false,
+            });
+            for (const entry of batch) entry.reject(error);
+            return;
+          }
+          for (const [index, entry] of batch.entries()) entry.resolve(results[index] as PresignPutResult);
+        },
+        (error: unknown) => {
+          for (const entry of batch) entry.reject(entry.signal.aborted ? canceledError() : error);
+        },
+      );
+    }
+  }
+
+  async #exchange(request: SignRequest, signal?: AbortSignal): Promise<unknown> {
+    if (signal?.aborted) throw canceledError();
+    const timeoutMs = this.#options.timeoutMs ?? 30_000;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    try {
+      const { signUrl } = this.#options;
+      if (typeof signUrl === 'function') return await signUrl(request, { signal: controller.signal });
+      return await this.#post(signUrl, request, controller.signal);
+    } catch (error) {
+      if (signal?.aborted) throw canceledError();
+      if (timedOut) {
+        throw new UploadError({
+          code: 'endpoint_timeout',
+          message: `${this.#endpointName} did not answer "${request.operation}" within ${timeoutMs / 1000} s.`,
+          retryable: true,
+          cause: error,
+        });
+      }
+      if (error instanceof UploadError) throw error;
+      throw new UploadError({
+        code: 'endpoint_unreachable',
+        message: `${this.#endpointName} could not be reached for "${request.operation}": ${errorText(error)}.`,
+        retryable: true,
+        cause: error,
+      });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #post(url: string, request: SignRequest, signal: AbortSignal): Promise<unknown> {
+    const { headers, credentials = 'same-origin' } = this.#options;
+    const extraHeaders = typeof headers === 'function' ? await headers() : headers;
+    const requestHeaders = new Headers(extraHeaders);
+    requestHeaders.set('content-type', 'application/json');
+    requestHeaders.set('accept', 'application/json');
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: requestHeaders,
+      body: JSON.stringify(request),
+      credentials,
+      signal,
+    });
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (!response.ok) {
+      let serverError: ReturnType<typeof protocolError> | undefined;
+      try {
+        serverError = protocolError((body as { error?: unknown } | undefined)?.error, 'error');
+      } catch {
+        serverError = undefined;
+      }
+      throw new UploadError({
+        code: 'endpoint_refused',
+        status: response.status,
+        serverCode: serverError?.code,
+        message: serverError
+          ? `${this.#endpointName} refused "${request.operation}" (${response.status} ${serverError.code}): ${serverError.message}`
+          : `${this.#endpointName} answered "${request.operation}" with HTTP ${response.status}${text ? `: ${truncate(text)}` : ''}.`,
+        retryable: isRetryableStatus(response.status),
+      });
+    }
+    if (body === undefined) {
+      throw new UploadError({
+        code: 'endpoint_malformed',
+        status: response.status,
+        message: `${this.#endpointName} answered "${request.operation}" with ${text ? `non-JSON content: ${truncate(text)}` : 'an empty body'}; expected JSON (docs/protocol.md).`,
+        retryable: false,
+      });
+    }
+    return body;
+  }
+}
+
+function truncate(text: string, max = 120): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

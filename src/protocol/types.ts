@@ -1,0 +1,169 @@
+/**
+ * Wire types of the signing protocol, version 1 (docs/protocol.md).
+ *
+ * The browser POSTs one JSON object to the app's signing endpoint (`signUrl`);
+ * the endpoint answers with JSON. Every request names its `operation` and
+ * carries the file's context so the server can decide the key and enforce limits.
+ */
+
+/** Protocol version spoken by this client and server. */
+export const PROTOCOL_VERSION = 1;
+
+/** What the server learns about a file; it decides the object key from this. */
+export interface FileContext {
+  /** The file's name as the user's system gave it (not trusted as a key). */
+  name: string;
+  /** Size in bytes. */
+  size: number;
+  /** MIME type as the browser reported it; may be empty. */
+  type: string;
+  /** Last-modified time in ms since the epoch, when known. */
+  lastModified?: number;
+  /** Application metadata for this file (string values only). */
+  metadata?: Record<string, string>;
+}
+
+/**
+ * A multipart upload as the server created it. The client treats it as
+ * opaque and sends it back unchanged with every later multipart operation.
+ */
+export interface MultipartHandle {
+  key: string;
+  uploadId: string;
+  /** Part size in bytes the server accepted; every part but the last has this size. */
+  partSize: number;
+  /** Server-issued proof that it created this upload (may be empty if the server keeps no proof). */
+  token: string;
+}
+
+/** A URL to send one request to, with the headers that were signed into it. */
+export interface SignedRequest {
+  url: string;
+  method: 'PUT';
+  /** Headers the client must send exactly as given (they are part of the signature). */
+  headers: Record<string, string>;
+  /** When the URL stops working, ISO 8601. */
+  expiresAt: string;
+}
+
+interface BaseRequest {
+  /** Protocol version; always 1 here. */
+  v: typeof PROTOCOL_VERSION;
+}
+
+/** Presign single PUTs for one or more files (batched to save round trips). */
+export interface PresignPutRequest extends BaseRequest {
+  operation: 'presign-put';
+  files: FileContext[];
+}
+export interface CreateMultipartRequest extends BaseRequest {
+  operation: 'create-multipart';
+  file: FileContext;
+  /** Part size the client would like; the server may choose another. */
+  partSize: number;
+}
+export interface SignPartsRequest extends BaseRequest {
+  operation: 'sign-parts';
+  file: FileContext;
+  upload: MultipartHandle;
+  /** 1-based part numbers, at most 100 per request. */
+  partNumbers: number[];
+}
+export interface ListPartsRequest extends BaseRequest {
+  operation: 'list-parts';
+  file: FileContext;
+  upload: MultipartHandle;
+}
+export interface CompleteMultipartRequest extends BaseRequest {
+  operation: 'complete-multipart';
+  file: FileContext;
+  upload: MultipartHandle;
+  parts: CompletedPart[];
+}
+export interface AbortMultipartRequest extends BaseRequest {
+  operation: 'abort-multipart';
+  file: FileContext;
+  upload: MultipartHandle;
+}
+
+export type SignRequest =
+  | PresignPutRequest
+  | CreateMultipartRequest
+  | SignPartsRequest
+  | ListPartsRequest
+  | CompleteMultipartRequest
+  | AbortMultipartRequest;
+
+export type Operation = SignRequest['operation'];
+
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+}
+
+/** Result for one file of a `presign-put` batch: a signed PUT, or why the server refused it. */
+export type PresignPutResult = ({ ok: true; key: string } & SignedRequest) | { ok: false; error: ProtocolError };
+
+export interface PresignPutResponse {
+  /** One result per requested file, in request order. */
+  results: PresignPutResult[];
+}
+export interface CreateMultipartResponse {
+  upload: MultipartHandle;
+}
+export interface SignPartsResponse {
+  parts: Array<SignedRequest & { partNumber: number }>;
+}
+export interface ListPartsResponse {
+  /** Every part already stored, all pages merged, in part-number order. */
+  parts: Array<CompletedPart & { size: number }>;
+}
+export interface CompleteMultipartResponse {
+  key: string;
+  /** ETag of the assembled object when the store reported one. */
+  etag?: string;
+}
+export interface AbortMultipartResponse {
+  aborted: true;
+}
+
+/** Maps each operation to the response it gets. */
+export interface ResponseFor {
+  'presign-put': PresignPutResponse;
+  'create-multipart': CreateMultipartResponse;
+  'sign-parts': SignPartsResponse;
+  'list-parts': ListPartsResponse;
+  'complete-multipart': CompleteMultipartResponse;
+  'abort-multipart': AbortMultipartResponse;
+}
+
+/** Stable error codes; clients branch on these, never on messages. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'invalid_file'
+  | 'file_too_large'
+  | 'file_too_small'
+  | 'type_not_allowed'
+  | 'invalid_part'
+  | 'invalid_upload'
+  | 'expiry_too_long'
+  | 'unsupported_version'
+  | 'unknown_operation'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'storage_error'
+  | 'internal_error';
+
+/** Error body: `{ "error": { "code", "message", "field"? } }` with a 4xx or 5xx status. */
+export interface ProtocolError {
+  code: ErrorCode;
+  /** For people: what happened and what to do. */
+  message: string;
+  /** JSON path of the offending input, e.g. `file.size`, when there is one. */
+  field?: string;
+}
+export interface ErrorResponse {
+  error: ProtocolError;
+}

@@ -1,0 +1,45 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createS3Client, type StorageOptions } from './s3-client.js';
+
+export interface PresignDownloadOptions {
+  key: string;
+  /** Seconds the link works. Default 300, at most 604800 (7 days). */
+  expiresIn?: number;
+  /** File name the browser saves as; defaults to the key's last segment. */
+  filename?: string;
+  /** `attachment` (download) or `inline` (show in the browser). Default `attachment`. */
+  disposition?: 'attachment' | 'inline';
+  /** Content-Type the answer claims, overriding the stored one. */
+  contentType?: string;
+}
+
+/**
+ * Presigns a GET of a private object, with a Content-Disposition that names
+ * the file (RFC 6266, with an RFC 5987 `filename*` for non-ASCII names).
+ */
+export async function presignDownload(storage: StorageOptions, options: PresignDownloadOptions): Promise<string> {
+  const expiresIn = options.expiresIn ?? 300;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 604_800) {
+    throw new RangeError('expiresIn must be a whole number of seconds from 1 to 604800 (7 days).');
+  }
+  const filename = options.filename ?? options.key.split('/').pop() ?? 'download';
+  return getSignedUrl(
+    createS3Client(storage),
+    new GetObjectCommand({
+      Bucket: storage.bucket,
+      Key: options.key,
+      ResponseContentDisposition: contentDisposition(options.disposition ?? 'attachment', filename),
+      ...(options.contentType ? { ResponseContentType: options.contentType } : {}),
+    }),
+    { expiresIn },
+  );
+}
+
+/** `attachment; filename="report.pdf"; filename*=UTF-8''r%C3%A9port.pdf` */
+export function contentDisposition(disposition: 'attachment' | 'inline', filename: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters cannot appear in a header
+  const ascii = filename.replace(/[\u0000-\u001f\u007f"\\]/g, '_').replace(/[^\x20-\x7e]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

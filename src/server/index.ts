@@ -1,0 +1,11 @@
+/**
+ * s3-direct-upload/server — the signing endpoint. Runs where the cloud
+ * credentials live; the browser never sees them.
+ */
+
+export type * from '../protocol/types.js';
+export { contentDisposition, type PresignDownloadOptions, presignDownload } from './download.js';
+export { createSignHandler, type SignHandler, type SignHandlerOptions } from './handler.js';
+export { sanitizeFileName } from './keys.js';
+export { toNodeListener } from './node.js';
+export { createS3Client, type StorageOptions } from './s3-client.js';

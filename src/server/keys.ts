@@ -1,0 +1,58 @@
+/** An S3 key is at most 1024 bytes of UTF-8; the file-name part gets what the prefix and id leave, at most this. */
+const MAX_NAME_BYTES = 200;
+
+/**
+ * Turns a client-supplied file name into one safe key segment: only the last
+ * path segment survives, control characters and NUL are removed, unicode is
+ * NFC-normalised, leading dots and spaces go, and the result is cut to a
+ * byte budget on a character boundary. Never empty.
+ */
+export function sanitizeFileName(name: string, maxBytes = MAX_NAME_BYTES): string {
+  const lastSegment = name.normalize('NFC').split(/[/\\]/).pop() ?? '';
+  const cleaned = lastSegment
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    // Characters that need escaping in URLs or confuse shells and S3 consoles.
+    .replace(/[<>:"|?*#%{}^~[\]`]/g, '_')
+    .replace(/\s+/g, ' ')
+    .replace(/^[.\s]+/, '')
+    .trim();
+  return truncateUtf8(cleaned, maxBytes) || 'file';
+}
+
+/** Cuts a string to at most `maxBytes` of UTF-8 without splitting a character, keeping the extension when it can. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  const encoder = new TextEncoder();
+  if (encoder.encode(text).length <= maxBytes) return text;
+  const dot = text.lastIndexOf('.');
+  const extension = dot > 0 && text.length - dot <= 16 ? text.slice(dot) : '';
+  const budget = maxBytes - encoder.encode(extension).length;
+  let result = '';
+  let used = 0;
+  for (const char of text.slice(0, text.length - extension.length)) {
+    const size = encoder.encode(char).length;
+    if (used + size > budget) break;
+    result += char;
+    used += size;
+  }
+  return result + extension;
+}
+
+/** Normalises a configured prefix: no leading or trailing slashes, no empty or dot segments. */
+export function normalizePrefix(prefix: string): string {
+  const segments = prefix.split('/').filter((segment) => segment !== '' && segment !== '.');
+  if (segments.includes('..')) throw new Error(`The key prefix "${prefix}" must not contain "..".`);
+  return segments.join('/');
+}
+
+/** The default key scheme: `<prefix>/<random id>/<sanitized file name>`. */
+export function defaultKey(prefix: string, fileName: string): string {
+  const id = crypto.randomUUID();
+  return [prefix, id, sanitizeFileName(fileName)].filter(Boolean).join('/');
+}
+
+/** True when `key` lies strictly under `prefix` (which is already normalised). */
+export function isUnderPrefix(key: string, prefix: string): boolean {
+  if (prefix === '') return !key.startsWith('/') && !key.split('/').includes('..');
+  return key.startsWith(`${prefix}/`) && !key.split('/').includes('..');
+}

@@ -1,0 +1,30 @@
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+
+/** Where the bucket lives and how to reach it; shared by the sign handler and presignDownload. */
+export interface StorageOptions {
+  bucket: string;
+  /** Default `us-east-1`. */
+  region?: string;
+  /** For S3-compatible stores (MinIO, R2, Ceph RGW…): their endpoint URL. */
+  endpoint?: string;
+  /** Path-style addressing (`endpoint/bucket/key`); needed by most S3-compatible stores. */
+  forcePathStyle?: boolean;
+  /** Credentials; default the AWS SDK's standard chain (environment, profile, role). */
+  credentials?: S3ClientConfig['credentials'];
+  /** A client of your own, which then supersedes region, endpoint, path style and credentials. */
+  client?: S3Client;
+}
+
+export function createS3Client(options: StorageOptions): S3Client {
+  if (options.client) return options.client;
+  return new S3Client({
+    region: options.region ?? 'us-east-1',
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    forcePathStyle: options.forcePathStyle ?? false,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    // Otherwise the SDK adds a CRC32 of an empty body to presigned PUTs, which
+    // every real upload then fails, and stores without flexible checksums reject.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}

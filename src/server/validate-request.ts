@@ -1,0 +1,161 @@
+import {
+  type CompletedPart,
+  type FileContext,
+  type MultipartHandle,
+  type Operation,
+  PROTOCOL_VERSION,
+  type SignRequest,
+} from '../protocol/types.js';
+import { invalid, SignError } from './errors.js';
+
+const OPERATIONS: readonly Operation[] = [
+  'presign-put',
+  'create-multipart',
+  'sign-parts',
+  'list-parts',
+  'complete-multipart',
+  'abort-multipart',
+];
+const MAX_NAME_LENGTH = 1024;
+/** S3 user metadata is limited to 2 KB in all. */
+const MAX_METADATA_BYTES = 2048;
+const MAX_BATCH = 100;
+const MAX_PARTS_PER_SIGN = 100;
+// type/subtype with optional parameters, RFC 6838 token characters.
+const MIME_TYPE =
+  /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"\r\n]*"|[a-z0-9!#$&^_.+-]+))*$/i;
+
+type Json = unknown;
+
+function record(value: Json, field: string): Record<string, Json> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(field, `\`${field}\` must be a JSON object.`);
+  return value as Record<string, Json>;
+}
+
+function integer(value: Json, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(field, `\`${field}\` must be a whole number from ${min} to ${max}.`);
+  }
+  return value;
+}
+
+function text(value: Json, field: string, maxLength: number): string {
+  if (typeof value !== 'string') throw invalid(field, `\`${field}\` must be a string.`);
+  if (value.length > maxLength) throw invalid(field, `\`${field}\` is longer than ${maxLength} characters.`);
+  return value;
+}
+
+export function validateFile(value: Json, field = 'file'): FileContext {
+  const object = record(value, field);
+  const name = text(object.name, `${field}.name`, MAX_NAME_LENGTH);
+  if (name.length === 0) throw invalid(`${field}.name`, 'The file name is empty.', 'invalid_file');
+  if (name.includes('\0')) throw invalid(`${field}.name`, 'The file name contains a NUL character.', 'invalid_file');
+  const size = integer(object.size, `${field}.size`, 0, Number.MAX_SAFE_INTEGER);
+  const type = text(object.type ?? '', `${field}.type`, 255);
+  if (type !== '' && !MIME_TYPE.test(type))
+    throw invalid(`${field}.type`, `"${type.slice(0, 80)}" is not a valid MIME type.`, 'type_not_allowed');
+  const file: FileContext = { name, size, type };
+  if (object.lastModified !== undefined)
+    file.lastModified = integer(object.lastModified, `${field}.lastModified`, 0, Number.MAX_SAFE_INTEGER);
+  if (object.metadata !== undefined) {
+    const metadata = record(object.metadata, `${field}.metadata`);
+    let bytes = 0;
+    for (const [key, metaValue] of Object.entries(metadata)) {
+      if (!/^[a-z0-9-]{1,64}$/i.test(key))
+        throw invalid(`${field}.metadata`, `Metadata key "${key.slice(0, 64)}" may hold only letters, digits and dashes.`);
+      const stringValue = text(metaValue, `${field}.metadata.${key}`, MAX_METADATA_BYTES);
+      bytes += key.length + new TextEncoder().encode(stringValue).length;
+    }
+    if (bytes > MAX_METADATA_BYTES) throw invalid(`${field}.metadata`, `Metadata is larger than ${MAX_METADATA_BYTES} bytes.`);
+    file.metadata = metadata as Record<string, string>;
+  }
+  return file;
+}
+
+function validateUpload(value: Json): MultipartHandle {
+  const object = record(value, 'upload');
+  return {
+    key: text(object.key, 'upload.key', 1024),
+    uploadId: text(object.uploadId, 'upload.uploadId', 1024),
+    partSize: integer(object.partSize, 'upload.partSize', 1, Number.MAX_SAFE_INTEGER),
+    token: text(object.token ?? '', 'upload.token', 4096),
+  };
+}
+
+function validatePartNumbers(value: Json): number[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_PARTS_PER_SIGN) {
+    throw invalid('partNumbers', `\`partNumbers\` must be an array of 1 to ${MAX_PARTS_PER_SIGN} part numbers.`);
+  }
+  return value.map((number, index) => integer(number, `partNumbers[${index}]`, 1, 10_000));
+}
+
+function validateParts(value: Json): CompletedPart[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 10_000) {
+    throw invalid('parts', '`parts` must be an array of 1 to 10000 parts.');
+  }
+  return value.map((part, index) => {
+    const object = record(part, `parts[${index}]`);
+    return {
+      partNumber: integer(object.partNumber, `parts[${index}].partNumber`, 1, 10_000),
+      etag: text(object.etag, `parts[${index}].etag`, 256),
+    };
+  });
+}
+
+/** Checks a parsed JSON body against protocol v1; throws SignError naming the bad field. */
+export function validateRequest(body: Json): SignRequest {
+  const object = record(body, 'body');
+  if (object.v !== PROTOCOL_VERSION) {
+    throw new SignError(
+      400,
+      'unsupported_version',
+      `This endpoint speaks protocol version ${PROTOCOL_VERSION}; the request says ${JSON.stringify(object.v)}.`,
+      'v',
+    );
+  }
+  const operation = object.operation;
+  if (typeof operation !== 'string' || !OPERATIONS.includes(operation as Operation)) {
+    throw new SignError(
+      400,
+      'unknown_operation',
+      `Unknown operation ${JSON.stringify(operation)}; expected one of ${OPERATIONS.join(', ')}.`,
+      'operation',
+    );
+  }
+  const v = PROTOCOL_VERSION;
+  switch (operation as Operation) {
+    case 'presign-put': {
+      if (!Array.isArray(object.files) || object.files.length === 0 || object.files.length > MAX_BATCH) {
+        throw invalid('files', `\`files\` must be an array of 1 to ${MAX_BATCH} files.`);
+      }
+      return { v, operation: 'presign-put', files: object.files.map((file, index) => validateFile(file, `files[${index}]`)) };
+    }
+    case 'create-multipart':
+      return {
+        v,
+        operation: 'create-multipart',
+        file: validateFile(object.file),
+        partSize: integer(object.partSize, 'partSize', 1, Number.MAX_SAFE_INTEGER),
+      };
+    case 'sign-parts':
+      return {
+        v,
+        operation: 'sign-parts',
+        file: validateFile(object.file),
+        upload: validateUpload(object.upload),
+        partNumbers: validatePartNumbers(object.partNumbers),
+      };
+    case 'list-parts':
+      return { v, operation: 'list-parts', file: validateFile(object.file), upload: validateUpload(object.upload) };
+    case 'complete-multipart':
+      return {
+        v,
+        operation: 'complete-multipart',
+        file: validateFile(object.file),
+        upload: validateUpload(object.upload),
+        parts: validateParts(object.parts),
+      };
+    case 'abort-multipart':
+      return { v, operation: 'abort-multipart', file: validateFile(object.file), upload: validateUpload(object.upload) };
+  }
+}

@@ -1,0 +1,45 @@
+import type { S3Proxy } from '../support/s3-proxy.js';
+
+/**
+ * State shared between the e2e global setup, the sign endpoint plugin and
+ * the browser commands. They run in one Node process but are loaded as
+ * separate module graphs, so it travels through process.env and globalThis.
+ */
+export const E2E_BUCKET = 'e2e-uploads';
+export const E2E_PREFIX = 'e2e';
+
+export interface E2EStorage {
+  /** Where presigned URLs point: the recording proxy in front of RGW. */
+  endpoint: string;
+  /** RGW itself, for checks that must not show up in the proxy's records. */
+  directEndpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export function storageFromEnv(): E2EStorage {
+  const { E2E_S3_ENDPOINT, E2E_S3_DIRECT_ENDPOINT, E2E_S3_REGION, E2E_S3_ACCESS_KEY_ID, E2E_S3_SECRET_ACCESS_KEY } = process.env;
+  if (!E2E_S3_ENDPOINT || !E2E_S3_DIRECT_ENDPOINT || !E2E_S3_ACCESS_KEY_ID || !E2E_S3_SECRET_ACCESS_KEY) {
+    throw new Error('The e2e storage is not running: test/e2e/global-setup.ts starts it.');
+  }
+  return {
+    endpoint: E2E_S3_ENDPOINT,
+    directEndpoint: E2E_S3_DIRECT_ENDPOINT,
+    region: E2E_S3_REGION ?? 'us-east-1',
+    accessKeyId: E2E_S3_ACCESS_KEY_ID,
+    secretAccessKey: E2E_S3_SECRET_ACCESS_KEY,
+  };
+}
+
+const PROXY_KEY = Symbol.for('s3-direct-upload.e2e.proxy');
+
+export function shareProxy(proxy: S3Proxy | undefined): void {
+  (globalThis as Record<symbol, unknown>)[PROXY_KEY] = proxy;
+}
+
+export function sharedProxy(): S3Proxy {
+  const proxy = (globalThis as Record<symbol, unknown>)[PROXY_KEY] as S3Proxy | undefined;
+  if (!proxy) throw new Error('The recording S3 proxy is not running.');
+  return proxy;
+}

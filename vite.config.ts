@@ -1,0 +1,96 @@
+import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+import { e2eCommands } from './test/e2e/commands.js';
+import { signEndpointPlugin } from './test/e2e/sign-endpoint-plugin.js';
+
+const external = [
+  /^react($|\/)/,
+  /^react-dom($|\/)/,
+  /^@uppy\//,
+  /^@aws-sdk\//,
+  ...builtinModules.flatMap((name) => [name, `node:${name}`]),
+];
+
+/** Chromium from Debian; the flags keep it off the network this machine does not have. */
+export const chromiumLaunchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+export default defineConfig({
+  plugins: [react()],
+  publicDir: false,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    cssCodeSplit: true,
+    lib: {
+      entry: {
+        index: resolve(import.meta.dirname, 'src/index.ts'),
+        'react/index': resolve(import.meta.dirname, 'src/react/index.ts'),
+        'server/index': resolve(import.meta.dirname, 'src/server/index.ts'),
+        style: resolve(import.meta.dirname, 'src/styles/style.css'),
+      },
+      formats: ['es'],
+    },
+    rolldownOptions: {
+      external,
+      output: { assetFileNames: '[name][extname]', chunkFileNames: 'shared/[name]-[hash].js' },
+    },
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          environment: 'jsdom',
+          include: ['test/unit/**/*.test.{ts,tsx}'],
+          setupFiles: ['test/unit/setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/node/**/*.test.ts', 'test/support/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        plugins: [signEndpointPlugin()],
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.{ts,tsx}'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: chromiumLaunchOptions }),
+            instances: [{ browser: 'chromium' }],
+            screenshotFailures: false,
+            commands: e2eCommands,
+          },
+        },
+      },
+    ],
+  },
+});
