@@ -96,7 +96,12 @@ export class Uploader {
 
   constructor(options: UploaderOptions) {
     this.#options = options;
-    this.uppy = new Uppy<UploadMeta, UploadBody>({ autoProceed: false, allowMultipleUploadBatches: true });
+    this.uppy = new Uppy<UploadMeta, UploadBody>({
+      autoProceed: false,
+      allowMultipleUploadBatches: true,
+      // Failures reach the app through state and callbacks; the console stays quiet.
+      logger: { debug: () => {}, warn: () => {}, error: () => {} },
+    });
     this.uppy.use(S3UploadPlugin, {
       client: new SignClient(options),
       multipartThreshold: options.multipartThreshold ?? 16 * MiB,
@@ -163,8 +168,16 @@ export class Uploader {
     for (const file of this.uppy.getFiles()) this.#plugin.cancel(file.id);
   }
 
+  /** Starts a failed or canceled file again; a multipart upload continues from the parts already stored. */
   retry(fileId: string): void {
-    void this.uppy.retryUpload(fileId);
+    // Uppy's retryUpload resolves with the result but emits no `complete`: the batch of one ends here.
+    this.uppy.retryUpload(fileId).then(
+      (result) => {
+        const results = result ? this.#results(result) : [];
+        if (results.length > 0) this.#options.onComplete?.(results);
+      },
+      () => undefined,
+    );
   }
 
   /** Retries every failed and canceled file, as one batch. */

@@ -51,6 +51,18 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
 
   const expiresAt = () => new Date(Date.now() + expiresIn * 1000).toISOString();
 
+  /** Calls the storage; its failures become a 502 that names the S3 error, never a stack trace. */
+  async function storage<T>(call: () => Promise<T>, allowed: string[] = []): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      if (allowed.length > 0 && isStorageError(error, allowed)) return undefined;
+      options.onError?.(error);
+      const name = isStorageError(error) ? (error as unknown as { name: string }).name : 'unreachable';
+      throw new SignError(502, 'storage_error', `The storage refused or failed the request (${name}). Try again later.`);
+    }
+  }
+
   function checkFile(file: FileContext, field: string): void {
     if (file.size > maxFileSize) {
       throw new SignError(
@@ -102,15 +114,17 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
         checkFile(file, 'file');
         const partSize = choosePartSize(file.size, request.partSize);
         const key = defaultKey(prefix, file.name);
-        const created = await s3.send(
-          new CreateMultipartUploadCommand({
-            Bucket: bucket,
-            Key: key,
-            ContentType: file.type || 'application/octet-stream',
-            Metadata: file.metadata,
-          }),
+        const created = await storage(() =>
+          s3.send(
+            new CreateMultipartUploadCommand({
+              Bucket: bucket,
+              Key: key,
+              ContentType: file.type || 'application/octet-stream',
+              Metadata: file.metadata,
+            }),
+          ),
         );
-        if (!created.UploadId) throw new Error('The storage created a multipart upload without an UploadId.');
+        if (!created?.UploadId) throw new Error('The storage created a multipart upload without an UploadId.');
         return { upload: { key, uploadId: created.UploadId, partSize, token: '' } };
       }
       case 'sign-parts': {
@@ -135,9 +149,17 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
         let marker: string | undefined;
         // S3 answers at most 1000 parts a page; the client gets them all.
         for (;;) {
-          const page: ListPartsCommandOutput = await s3.send(
-            new ListPartsCommand({ Bucket: bucket, Key: request.upload.key, UploadId: request.upload.uploadId, PartNumberMarker: marker }),
+          const page: ListPartsCommandOutput | undefined = await storage(() =>
+            s3.send(
+              new ListPartsCommand({
+                Bucket: bucket,
+                Key: request.upload.key,
+                UploadId: request.upload.uploadId,
+                PartNumberMarker: marker,
+              }),
+            ),
           );
+          if (!page) break;
           for (const part of page.Parts ?? []) {
             if (part.PartNumber && part.ETag) parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0 });
           }
@@ -152,24 +174,25 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
         if (parts.length !== count || parts.some((part, index) => part.partNumber !== index + 1)) {
           throw invalid('parts', `Completing needs each of the ${count} parts exactly once.`, 'invalid_part');
         }
-        const completed = await s3.send(
-          new CompleteMultipartUploadCommand({
-            Bucket: bucket,
-            Key: request.upload.key,
-            UploadId: request.upload.uploadId,
-            MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
-          }),
+        const completed = await storage(() =>
+          s3.send(
+            new CompleteMultipartUploadCommand({
+              Bucket: bucket,
+              Key: request.upload.key,
+              UploadId: request.upload.uploadId,
+              MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
+            }),
+          ),
         );
-        return { key: request.upload.key, ...(completed.ETag ? { etag: completed.ETag } : {}) };
+        return { key: request.upload.key, ...(completed?.ETag ? { etag: completed.ETag } : {}) };
       }
       case 'abort-multipart': {
         checkUpload(request.upload, request.file);
-        try {
-          await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: request.upload.key, UploadId: request.upload.uploadId }));
-        } catch (error) {
-          // Aborting twice is not an error: the upload is gone either way.
-          if (!isStorageError(error, ['NoSuchUpload', 'NoSuchKey'])) throw error;
-        }
+        // Aborting twice is not an error: the upload is gone either way.
+        await storage(
+          () => s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: request.upload.key, UploadId: request.upload.uploadId })),
+          ['NoSuchUpload', 'NoSuchKey'],
+        );
         return { aborted: true };
       }
     }
@@ -189,10 +212,6 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
     } catch (error) {
       if (error instanceof SignError) return errorResponse(error);
       options.onError?.(error);
-      if (isStorageError(error)) {
-        const name = (error as { name: string }).name;
-        return errorResponse(new SignError(502, 'storage_error', `The storage refused the request (${name}).`));
-      }
       return errorResponse(new SignError(500, 'internal_error', 'The signing endpoint failed; see its logs.'));
     }
   };

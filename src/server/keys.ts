@@ -10,11 +10,11 @@ const MAX_NAME_BYTES = 200;
 export function sanitizeFileName(name: string, maxBytes = MAX_NAME_BYTES): string {
   const lastSegment = name.normalize('NFC').split(/[/\\]/).pop() ?? '';
   const cleaned = lastSegment
+    .replace(/\s+/g, ' ')
     // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
     // Characters that need escaping in URLs or confuse shells and S3 consoles.
     .replace(/[<>:"|?*#%{}^~[\]`]/g, '_')
-    .replace(/\s+/g, ' ')
     .replace(/^[.\s]+/, '')
     .trim();
   return truncateUtf8(cleaned, maxBytes) || 'file';

@@ -1,4 +1,5 @@
 import { Blob as NodeBlob, File as NodeFile } from 'node:buffer';
+import { cleanup } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { server } from './msw-server.js';
 
@@ -6,5 +7,9 @@ import { server } from './msw-server.js';
 Object.assign(globalThis, { Blob: NodeBlob, File: NodeFile });
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
+afterEach(() => {
+  // Testing Library registers its own cleanup only with global test APIs.
+  cleanup();
+  server.resetHandlers();
+});
 afterAll(() => server.close());

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { createSignHandler } from '../../src/server/index.js';
+
+const MiB = 1024 * 1024;
+const errors: unknown[] = [];
+// Presigning needs no network; the endpoint below is never contacted except by the storage-failure test.
+const handler = createSignHandler({
+  bucket: 'uploads-bucket',
+  region: 'us-east-1',
+  endpoint: 'http://127.0.0.1:9',
+  forcePathStyle: true,
+  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+  prefix: 'incoming/',
+  maxFileSize: 100 * MiB,
+  onError: (error) => errors.push(error),
+});
+
+const file = { name: 'photo.jpg', size: 1000, type: 'image/jpeg' };
+const upload = { key: 'incoming/0f3c/photo.jpg', uploadId: 'abc', partSize: 8 * MiB, token: '' };
+
+async function call(body: unknown, init: RequestInit = {}) {
+  const response = await handler(
+    new Request('http://app.test/api/upload', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      ...init,
+    }),
+  );
+  const text = await response.text();
+  return { status: response.status, body: JSON.parse(text), text, headers: response.headers };
+}
+
+describe('createSignHandler', () => {
+  it('presigns a PUT under the prefix with Content-Type signed, a short expiry and the time it ends', async () => {
+    const before = Date.now();
+    const { status, body } = await call({ v: 1, operation: 'presign-put', files: [file] });
+    expect(status).toBe(200);
+    const [result] = body.results;
+    expect(result.ok).toBe(true);
+    expect(result.key).toMatch(/^incoming\/[0-9a-f-]{36}\/photo\.jpg$/);
+    const url = new URL(result.url);
+    expect(url.pathname).toBe(`/uploads-bucket/${result.key}`);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');
+    expect(result.headers).toEqual({ 'Content-Type': 'image/jpeg' });
+    const expires = Date.parse(result.expiresAt);
+    expect(expires).toBeGreaterThanOrEqual(before + 600_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 600_000);
+  });
+
+  it('answers each file of a batch separately: one over the limit does not sink the rest', async () => {
+    const { status, body } = await call({ v: 1, operation: 'presign-put', files: [file, { ...file, size: 101 * MiB }] });
+    expect(status).toBe(200);
+    expect(body.results[0].ok).toBe(true);
+    expect(body.results[1]).toEqual({
+      ok: false,
+      error: {
+        code: 'file_too_large',
+        message: `"photo.jpg" is ${101 * MiB} bytes; the limit is ${100 * MiB} bytes.`,
+        field: 'files[1].size',
+      },
+    });
+  });
+
+  it.each([
+    ['../../etc/passwd', /\/passwd$/],
+    ['/absolute/path/evil.sh', /\/evil\.sh$/],
+    ['C:\\Users\\me\\report.pdf', /\/report\.pdf$/],
+    ['..', /\/file$/],
+    ['we"ird <name>?.txt', /\/we_ird _name__\.txt$/],
+    ['tab\tand\u0007bell.txt', /\/tab andbell\.txt$/],
+    ['Cafe\u0301.txt', /\/Café\.txt$/],
+    ['x'.repeat(1000), /\/x{200}$/],
+  ])('keeps %j inside the prefix as a safe key', async (name, expected) => {
+    const { body } = await call({ v: 1, operation: 'presign-put', files: [{ ...file, name }] });
+    const { key } = body.results[0];
+    expect(key).toMatch(/^incoming\/[0-9a-f-]{36}\//);
+    expect(key).toMatch(expected);
+    expect(key.split('/')).toHaveLength(3);
+    expect(new TextEncoder().encode(key).length).toBeLessThanOrEqual(1024);
+  });
+
+  it('signs many parts in one call, each URL for its own part number', async () => {
+    const { status, body } = await call({
+      v: 1,
+      operation: 'sign-parts',
+      file: { ...file, size: 20 * MiB },
+      upload,
+      partNumbers: [1, 2, 3],
+    });
+    expect(status).toBe(200);
+    expect(
+      body.parts.map((part: { partNumber: number; url: string }) => [part.partNumber, new URL(part.url).searchParams.get('partNumber')]),
+    ).toEqual([
+      [1, '1'],
+      [2, '2'],
+      [3, '3'],
+    ]);
+    for (const part of body.parts) expect(new URL(part.url).searchParams.get('uploadId')).toBe('abc');
+  });
+
+  const bad: Array<[string, unknown, number, string]> = [
+    ['a body that is not an object', [1, 2], 400, 'invalid_request'],
+    ['an unknown version', { v: 2, operation: 'presign-put', files: [file] }, 400, 'unsupported_version'],
+    ['an unknown operation', { v: 1, operation: 'delete-everything' }, 400, 'unknown_operation'],
+    ['no files', { v: 1, operation: 'presign-put', files: [] }, 400, 'invalid_request'],
+    ['a negative size', { v: 1, operation: 'presign-put', files: [{ ...file, size: -1 }] }, 400, 'invalid_request'],
+    ['a fractional size', { v: 1, operation: 'presign-put', files: [{ ...file, size: 1.5 }] }, 400, 'invalid_request'],
+    ['a size that is a string', { v: 1, operation: 'presign-put', files: [{ ...file, size: '10' }] }, 400, 'invalid_request'],
+    ['a NUL in the name', { v: 1, operation: 'presign-put', files: [{ ...file, name: 'a\u0000.txt' }] }, 400, 'invalid_file'],
+    ['an empty name', { v: 1, operation: 'presign-put', files: [{ ...file, name: '' }] }, 400, 'invalid_file'],
+    ['a 2 KiB name', { v: 1, operation: 'presign-put', files: [{ ...file, name: 'a'.repeat(2048) }] }, 400, 'invalid_request'],
+    [
+      'a malformed content type',
+      { v: 1, operation: 'presign-put', files: [{ ...file, type: 'text/html\r\nX-Evil: 1' }] },
+      400,
+      'type_not_allowed',
+    ],
+    [
+      'part number 0',
+      { v: 1, operation: 'sign-parts', file: { ...file, size: 20 * MiB }, upload, partNumbers: [0] },
+      400,
+      'invalid_request',
+    ],
+    [
+      'part number 10001',
+      { v: 1, operation: 'sign-parts', file: { ...file, size: 20 * MiB }, upload, partNumbers: [10001] },
+      400,
+      'invalid_request',
+    ],
+    [
+      'part number 1.5',
+      { v: 1, operation: 'sign-parts', file: { ...file, size: 20 * MiB }, upload, partNumbers: [1.5] },
+      400,
+      'invalid_request',
+    ],
+    [
+      'more parts than the size needs',
+      { v: 1, operation: 'sign-parts', file: { ...file, size: 20 * MiB }, upload, partNumbers: [4] },
+      400,
+      'invalid_part',
+    ],
+    [
+      'a part size under 5 MiB',
+      { v: 1, operation: 'sign-parts', file: { ...file, size: 20 * MiB }, upload: { ...upload, partSize: MiB }, partNumbers: [1] },
+      400,
+      'invalid_part',
+    ],
+    [
+      'an upload key outside the prefix',
+      { v: 1, operation: 'sign-parts', file, upload: { ...upload, key: 'other/x' }, partNumbers: [1] },
+      403,
+      'invalid_upload',
+    ],
+    [
+      'an upload key that climbs out',
+      { v: 1, operation: 'abort-multipart', file, upload: { ...upload, key: 'incoming/../secret' } },
+      403,
+      'invalid_upload',
+    ],
+    [
+      'a file over the limit at create',
+      { v: 1, operation: 'create-multipart', file: { ...file, size: 200 * MiB }, partSize: 8 * MiB },
+      413,
+      'file_too_large',
+    ],
+    [
+      'completion without every part',
+      { v: 1, operation: 'complete-multipart', file: { ...file, size: 20 * MiB }, upload, parts: [{ partNumber: 1, etag: '"a"' }] },
+      400,
+      'invalid_part',
+    ],
+  ];
+  it.each(bad)('refuses %s with a JSON error and signs nothing', async (_label, body, status, code) => {
+    const response = await call(body);
+    expect(response.status).toBe(status);
+    expect(response.body.error.code).toBe(code);
+    expect(response.body.error.message).toEqual(expect.any(String));
+    expect(response.text).not.toMatch(/X-Amz-Signature|at .*\.ts:\d+/);
+  });
+
+  it('refuses malformed JSON, an oversized body and a wrong method', async () => {
+    expect((await call('{"v":1,')).body.error.code).toBe('invalid_request');
+    const huge = await call({ v: 1, operation: 'presign-put', files: [file], pad: 'x'.repeat(300 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe('payload_too_large');
+    const get = await handler(new Request('http://app.test/api/upload'));
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect((await get.json()).error.code).toBe('method_not_allowed');
+  });
+
+  it('answers a storage failure with 502 storage_error, no stack, and reports it to onError', async () => {
+    errors.length = 0;
+    const response = await call({ v: 1, operation: 'create-multipart', file: { ...file, size: 20 * MiB }, partSize: 8 * MiB });
+    expect(response.status).toBe(502);
+    expect(response.body.error.code).toBe('storage_error');
+    expect(response.text).not.toContain('    at ');
+    expect(errors).toHaveLength(1);
+  });
+
+  it('refuses an expiry beyond SigV4’s 7 days when created', () => {
+    expect(() => createSignHandler({ bucket: 'b', expiresIn: 604_801 })).toThrow(/7 days/);
+  });
+});

@@ -1,0 +1,215 @@
+import { HttpResponse, http } from 'msw';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createUploader, type FileResult, type Uploader, type UploaderOptions } from '../../src/index.js';
+import { fakeEndpoint, SIGN_URL } from './fake-endpoint.js';
+import { server } from './msw-server.js';
+
+const MiB = 1024 * 1024;
+let uploader: Uploader | undefined;
+afterEach(() => uploader?.destroy());
+
+function start(options: Partial<UploaderOptions> = {}) {
+  const batches: FileResult[][] = [];
+  uploader = createUploader({
+    signUrl: SIGN_URL,
+    retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    onComplete: (results) => batches.push(results),
+    ...options,
+  });
+  return { uploader, batches };
+}
+
+function nextBatch(batches: FileResult[][], count = batches.length + 1): Promise<FileResult[]> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const check = () => {
+      if (batches.length >= count) return resolve(batches[count - 1] as FileResult[]);
+      if (Date.now() - started > 5000) return reject(new Error('no batch completed'));
+      setTimeout(check, 5);
+    };
+    check();
+  });
+}
+
+const file = (name: string, size: number, type = 'text/plain') => new File([new Uint8Array(size)], name, { type });
+
+describe('Uploader', () => {
+  it('uploads small files by single PUT, signing them in one endpoint call', async () => {
+    const { log, handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const { uploader, batches } = start();
+    uploader.addFiles([file('a.txt', 10), file('b.txt', 20), file('c.txt', 0)]);
+    const results = await nextBatch(batches);
+    expect(results.map((result) => [result.name, result.status, result.key])).toEqual([
+      ['a.txt', 'complete', 'uploads/a.txt'],
+      ['b.txt', 'complete', 'uploads/b.txt'],
+      ['c.txt', 'complete', 'uploads/c.txt'],
+    ]);
+    expect(log.calls.map((call) => call.operation)).toEqual(['presign-put']);
+    expect(log.puts.map((put) => put.bytes).sort()).toEqual([0, 10, 20]);
+    expect(uploader.getSnapshot().totals).toMatchObject({ files: 3, complete: 3, progress: 1 });
+  });
+
+  it('uploads a large file by multipart: create, sign parts in batches, PUT parts, complete with every ETag', async () => {
+    const { log, handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const { uploader, batches } = start({ multipartThreshold: 5 * MiB, partSize: 5 * MiB });
+    uploader.addFiles([file('big.bin', 12 * MiB)]);
+    const [result] = await nextBatch(batches);
+    expect(result).toMatchObject({ status: 'complete', key: 'uploads/big.bin' });
+    const operations = log.calls.map((call) => call.operation);
+    expect(operations[0]).toBe('create-multipart');
+    expect(operations.at(-1)).toBe('complete-multipart');
+    expect(operations.filter((operation) => operation === 'sign-parts')).toHaveLength(1);
+    expect(log.puts.map((put) => [put.partNumber, put.bytes]).sort()).toEqual([
+      ['1', 5 * MiB],
+      ['2', 5 * MiB],
+      ['3', 2 * MiB],
+    ]);
+    const complete = log.calls.at(-1);
+    expect(complete?.operation === 'complete-multipart' && complete.parts.map((part) => part.partNumber)).toEqual([1, 2, 3]);
+  });
+
+  it('marks a file failed with a message naming the endpoint when it answers 500; other files carry on; retry works', async () => {
+    let failing = true;
+    const { handlers } = fakeEndpoint((request) => {
+      if (failing && request.operation === 'create-multipart') return new HttpResponse('boom', { status: 500 });
+      return undefined;
+    });
+    server.use(...handlers);
+    const { uploader, batches } = start({ multipartThreshold: 5 * MiB });
+    uploader.addFiles([file('big.bin', 6 * MiB), file('small.txt', 5)]);
+    const results = await nextBatch(batches);
+    const big = results.find((result) => result.name === 'big.bin');
+    expect(big?.status).toBe('error');
+    expect(big?.error?.message).toBe(`The signing endpoint ${SIGN_URL} answered "create-multipart" with HTTP 500: boom.`);
+    expect(results.find((result) => result.name === 'small.txt')?.status).toBe('complete');
+
+    failing = false;
+    uploader.retry(big?.id as string);
+    const [retried] = await nextBatch(batches, 2);
+    expect(retried).toMatchObject({ name: 'big.bin', status: 'complete' });
+  });
+
+  it('fails at once, without retrying, when the endpoint refuses with a 4xx', async () => {
+    const { log, handlers } = fakeEndpoint((request) =>
+      request.operation === 'presign-put'
+        ? HttpResponse.json({ error: { code: 'forbidden', message: 'Sign in first.' } }, { status: 403 })
+        : undefined,
+    );
+    server.use(...handlers);
+    const { uploader, batches } = start({ retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 1 } });
+    uploader.addFiles([file('a.txt', 1)]);
+    const [result] = await nextBatch(batches);
+    expect(result?.error?.serverCode).toBe('forbidden');
+    expect(log.calls).toHaveLength(1);
+  });
+
+  it('retries a 503 from the storage and succeeds', async () => {
+    const { log, handlers } = fakeEndpoint();
+    let puts = 0;
+    server.use(
+      http.put('http://s3.test/*', () => {
+        puts++;
+        if (puts === 1)
+          return new HttpResponse('<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>', { status: 503 });
+        return undefined;
+      }),
+      ...handlers,
+    );
+    const { uploader, batches } = start({ retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } });
+    uploader.addFiles([file('a.txt', 100)]);
+    const [result] = await nextBatch(batches);
+    expect(result?.status).toBe('complete');
+    expect(puts).toBe(2);
+    expect(log.puts).toHaveLength(1);
+  });
+
+  it('reports the storage’s error code when retries run out', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(
+      http.put(
+        'http://s3.test/*',
+        () => new HttpResponse('<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>', { status: 403 }),
+      ),
+      ...handlers,
+    );
+    const { uploader, batches } = start();
+    uploader.addFiles([file('a.txt', 100)]);
+    const [result] = await nextBatch(batches);
+    expect(result?.error).toMatchObject({ code: 'storage_refused', storageCode: 'AccessDenied', status: 403 });
+    expect(result?.error?.message).toBe('The storage refused the upload (403 AccessDenied: Access Denied).');
+  });
+
+  it('says which CORS rule is missing when a part’s ETag cannot be read', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(
+      http.put('http://s3.test/*', () => new HttpResponse(null, { status: 200 })),
+      ...handlers,
+    );
+    const { uploader, batches } = start({ multipartThreshold: 5 * MiB });
+    uploader.addFiles([file('big.bin', 6 * MiB)]);
+    const [result] = await nextBatch(batches);
+    expect(result?.error?.code).toBe('etag_unreadable');
+    expect(result?.error?.message).toContain('ExposeHeaders');
+  });
+
+  it('cancel stops a multipart upload and aborts it on the server', async () => {
+    const { log, handlers } = fakeEndpoint();
+    let releasePart: () => void = () => {};
+    const partHeld = new Promise<void>((resolve) => {
+      releasePart = resolve;
+    });
+    server.use(
+      http.put('http://s3.test/*', async () => {
+        await partHeld;
+        return undefined;
+      }),
+      ...handlers,
+    );
+    const { uploader } = start({ multipartThreshold: 5 * MiB });
+    const {
+      added: [id],
+    } = uploader.addFiles([file('big.bin', 12 * MiB)]);
+    await expect.poll(() => log.calls.some((call) => call.operation === 'sign-parts')).toBe(true);
+    uploader.cancel(id as string);
+    releasePart();
+    await expect.poll(() => log.calls.map((call) => call.operation)).toContain('abort-multipart');
+    expect(uploader.getSnapshot().files[0]?.status).toBe('canceled');
+    expect(log.calls.map((call) => call.operation)).not.toContain('complete-multipart');
+  });
+
+  it('does not restart failed or canceled files when new files are added', async () => {
+    const { log, handlers } = fakeEndpoint((request) =>
+      request.operation === 'presign-put' && request.files[0]?.name === 'bad.txt'
+        ? HttpResponse.json({ error: { code: 'forbidden', message: 'No.' } }, { status: 403 })
+        : undefined,
+    );
+    server.use(...handlers);
+    const { uploader, batches } = start();
+    uploader.addFiles([file('bad.txt', 1)]);
+    await nextBatch(batches);
+    uploader.addFiles([file('good.txt', 1)]);
+    const second = await nextBatch(batches, 2);
+    expect(second.map((result) => result.name)).toEqual(['good.txt']);
+    expect(log.calls.filter((call) => call.operation === 'presign-put')).toHaveLength(2);
+    expect(uploader.getSnapshot().files.map((entry) => entry.status)).toEqual(['error', 'complete']);
+  });
+
+  it('keeps unchanged files as the same objects across snapshots', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const { uploader, batches } = start({ autoUpload: false });
+    uploader.addFiles([file('a.txt', 1), file('b.txt', 1)]);
+    const before = uploader.getSnapshot();
+    uploader.uppy.setFileState(before.files[1]?.id as string, {
+      meta: { ...uploader.uppy.getFile(before.files[1]?.id as string).meta, x: 'y' },
+    });
+    const after = uploader.getSnapshot();
+    expect(after).not.toBe(before);
+    expect(after.files[0]).toBe(before.files[0]);
+    expect(after.files[1]).not.toBe(before.files[1]);
+    void uploader.start();
+    await nextBatch(batches);
+  });
+});
