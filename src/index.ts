@@ -3,7 +3,7 @@
  * protocol's types and client.
  */
 
-export { choosePartSize, S3_LIMITS } from './engine/part-plan.js';
+export { choosePartSize, S3_LIMITS } from './protocol/part-plan.js';
 export {
   type AddFilesResult,
   createUploader,

@@ -8,7 +8,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { choosePartSize, partCount, S3_LIMITS } from '../engine/part-plan.js';
+import { choosePartSize, partCount, S3_LIMITS } from '../protocol/part-plan.js';
 import type { FileContext, MultipartHandle, PresignPutResult, ResponseFor, SignRequest } from '../protocol/types.js';
 import { errorResponse, invalid, jsonResponse, SignError } from './errors.js';
 import { defaultKey, isUnderPrefix, normalizePrefix } from './keys.js';

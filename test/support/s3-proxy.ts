@@ -1,0 +1,533 @@
+/**
+ * A recording, fault-injecting HTTP proxy that sits between the browser and a
+ * real S3 server in the end-to-end tests.
+ *
+ * Presigned URLs are signed for the proxy's host:port, so everything that the
+ * signature covers is forwarded unchanged: method, raw path and query, the Host
+ * header and all other end-to-end headers (in their original order and case).
+ * Bodies are streamed in both directions, never buffered whole.
+ *
+ * Query strings carry signatures: they are recorded for assertions but never
+ * logged, and error bodies this proxy writes name the path only.
+ */
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { Transform, type TransformCallback } from 'node:stream';
+
+export interface S3RequestRecord {
+  id: number;
+  method: string;
+  /** Pathname only, decoded (e.g. /bucket/uploads/x/file.bin). */
+  path: string;
+  /** Decoded query parameters; they include signatures, so never log them. */
+  query: Record<string, string>;
+  /** performance.now() (ms) when the request headers arrived. */
+  startedAt: number;
+  /** When the response finished (or the connection closed). */
+  endedAt?: number;
+  status?: number;
+  /** Request body bytes received from the client. */
+  requestBytes: number;
+  /** Kind of the fault that took effect on this request, if any. */
+  fault?: string;
+}
+
+export type Fault =
+  /** Answer with an S3 XML error and this status without contacting upstream (the request body is drained first). */
+  | { kind: 'status'; status: number; code: string; message?: string }
+  /**
+   * Reset (TCP RST) the client connection once this many request body bytes have been received and forwarded.
+   * Fires at the end of a body exactly that long (so `afterBytes: 0` resets a GET); never for a shorter body.
+   */
+  | { kind: 'reset'; afterBytes: number }
+  /** Stop reading the request body for `ms` once `afterBytes` bytes of it have been received. */
+  | { kind: 'stall'; afterBytes: number; ms: number }
+  /** Flip the lowest bit of the request body byte at this offset before forwarding it. */
+  | { kind: 'flip-byte'; at: number }
+  /** Wait this long before forwarding the request. */
+  | { kind: 'delay'; ms: number };
+
+export interface FaultPolicyRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: http.IncomingHttpHeaders;
+  /** 0-based position of this request among those the current policy has seen (restarts at setFaultPolicy). */
+  index: number;
+}
+
+export type FaultPolicy = (req: FaultPolicyRequest) => Fault | undefined;
+
+export interface LatencyOptions {
+  /** Round-trip time to simulate: half before forwarding the request, half before the first response byte. */
+  rttMs?: number;
+  /** Request body throughput limit per client connection. */
+  bytesPerSecondPerConnection?: number;
+}
+
+export interface S3Proxy {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  /** A copy of the records so far, in arrival order. */
+  requests(): S3RequestRecord[];
+  /** Forgets the records. */
+  reset(): void;
+  setFaultPolicy(policy: FaultPolicy | undefined): void;
+  setLatency(options: LatencyOptions | undefined): void;
+  /** Closes the server and every open connection (client and upstream). */
+  close(): Promise<void>;
+}
+
+export interface S3ProxyOptions {
+  /** The real S3 endpoint, e.g. http://127.0.0.1:7480 */
+  upstream: string;
+  /** Port to listen on (127.0.0.1 only); 0 or absent picks a free one. */
+  port?: number;
+}
+
+/** Hop-by-hop headers (RFC 9110 7.6.1) plus Expect, which the proxy's own server has already answered. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'expect']);
+
+/** Removes hop-by-hop headers from a rawHeaders-style list, keeping order, case and duplicates. */
+function endToEndHeaders(raw: string[]): string[] {
+  const connectionTokens = new Set<string>();
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]?.toLowerCase() === 'connection') {
+      for (const token of (raw[i + 1] ?? '').split(',')) connectionTokens.add(token.trim().toLowerCase());
+    }
+  }
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] ?? '';
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || connectionTokens.has(lower)) continue;
+    out.push(name, raw[i + 1] ?? '');
+  }
+  return out;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
+}
+
+function parseTarget(rawUrl: string): { path: string; query: Record<string, string> } {
+  const url = new URL(rawUrl, 'http://proxy.invalid');
+  let path = url.pathname;
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // keep the encoded form
+  }
+  return { path, query: Object.fromEntries(url.searchParams) };
+}
+
+class ClosedError extends Error {
+  constructor() {
+    super('The S3 proxy was closed');
+  }
+}
+
+/** Token bucket for one client connection. */
+class TokenBucket {
+  readonly rate: number;
+  readonly capacity: number;
+  #tokens: number;
+  #last = performance.now();
+
+  constructor(rate: number) {
+    this.rate = rate;
+    // A burst of ~50 ms of traffic (at least 1 KiB) keeps the shaping smooth without timer storms.
+    this.capacity = Math.max(1024, Math.floor(rate / 20));
+    this.#tokens = this.capacity;
+  }
+
+  #refill(): void {
+    const now = performance.now();
+    this.#tokens = Math.min(this.capacity, this.#tokens + ((now - this.#last) / 1000) * this.rate);
+    this.#last = now;
+  }
+
+  /** How long to wait before `bytes` (≤ capacity) may pass; 0 means they were taken. */
+  tryTake(bytes: number): number {
+    this.#refill();
+    if (this.#tokens >= bytes) {
+      this.#tokens -= bytes;
+      return 0;
+    }
+    return Math.max(1, Math.ceil(((bytes - this.#tokens) / this.rate) * 1000));
+  }
+}
+
+interface BodyTapOptions {
+  fault: Fault | undefined;
+  sleep: (ms: number) => Promise<void>;
+  /** The bucket to throttle with right now, if any (looked up per chunk so setLatency applies mid-stream). */
+  bucket: () => TokenBucket | undefined;
+  onBytes: (n: number) => void;
+  onFault: (kind: string) => void;
+  onReset: () => void;
+}
+
+/**
+ * Sits between the client's request body and the upstream request: counts
+ * bytes and applies reset / stall / flip-byte faults and throttling. Holding
+ * the transform callback back stops reading from the client (backpressure).
+ */
+class BodyTap extends Transform {
+  #seen = 0;
+  #fired = false;
+  #dead = false;
+  readonly #options: BodyTapOptions;
+
+  constructor(options: BodyTapOptions) {
+    super();
+    this.#options = options;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#process(chunk).then(
+      () => callback(),
+      (error: unknown) => callback(error instanceof ClosedError ? undefined : (error as Error)),
+    );
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.#atEnd().then(
+      () => callback(),
+      (error: unknown) => callback(error instanceof ClosedError ? undefined : (error as Error)),
+    );
+  }
+
+  async #process(input: Buffer): Promise<void> {
+    if (this.#dead) return;
+    let chunk = input;
+    const start = this.#seen;
+    const end = start + chunk.length;
+    this.#seen = end;
+    this.#options.onBytes(chunk.length);
+    const fault = this.#options.fault;
+    if (!fault || this.#fired) return this.#forward(chunk);
+
+    if (fault.kind === 'flip-byte') {
+      if (fault.at >= start && fault.at < end) {
+        chunk = Buffer.from(chunk);
+        chunk[fault.at - start] = (chunk[fault.at - start] ?? 0) ^ 0x01;
+        this.#fired = true;
+        this.#options.onFault(fault.kind);
+      }
+      return this.#forward(chunk);
+    }
+    if ((fault.kind === 'reset' || fault.kind === 'stall') && fault.afterBytes >= start && fault.afterBytes <= end) {
+      const split = Math.max(0, fault.afterBytes - start);
+      await this.#forward(chunk.subarray(0, split));
+      await this.#trigger(fault);
+      return this.#forward(chunk.subarray(split));
+    }
+    return this.#forward(chunk);
+  }
+
+  /** A reset or stall whose offset equals the body length (e.g. 0 for a GET) fires at the end. */
+  async #atEnd(): Promise<void> {
+    const fault = this.#options.fault;
+    if (this.#dead || this.#fired || !fault) return;
+    if ((fault.kind === 'reset' || fault.kind === 'stall') && this.#seen >= fault.afterBytes) await this.#trigger(fault);
+  }
+
+  async #trigger(fault: Extract<Fault, { kind: 'reset' | 'stall' }>): Promise<void> {
+    this.#fired = true;
+    this.#options.onFault(fault.kind);
+    if (fault.kind === 'reset') {
+      this.#dead = true;
+      this.#options.onReset();
+    } else {
+      await this.#options.sleep(fault.ms);
+    }
+  }
+
+  async #forward(chunk: Buffer): Promise<void> {
+    let rest = chunk;
+    while (rest.length > 0 && !this.#dead && !this.destroyed) {
+      const bucket = this.#options.bucket();
+      if (!bucket) {
+        this.push(rest);
+        return;
+      }
+      const piece = rest.subarray(0, bucket.capacity);
+      const wait = bucket.tryTake(piece.length);
+      if (wait > 0) {
+        await this.#options.sleep(wait);
+        continue;
+      }
+      this.push(piece);
+      rest = rest.subarray(piece.length);
+    }
+  }
+}
+
+export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
+  const upstream = new URL(options.upstream);
+  if (upstream.protocol !== 'http:') throw new Error('startS3Proxy: only http:// upstreams are supported');
+  const upstreamHost = upstream.hostname.replace(/^\[|\]$/g, '');
+  const upstreamPort = Number(upstream.port || 80);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
+
+  let records: S3RequestRecord[] = [];
+  let nextId = 1;
+  let policy: FaultPolicy | undefined;
+  let policyIndex = 0;
+  let latency: LatencyOptions | undefined;
+  let closed = false;
+  const sockets = new Set<Socket>();
+  const timers = new Map<NodeJS.Timeout, (error: Error) => void>();
+  const buckets = new WeakMap<Socket, TokenBucket>();
+
+  function sleep(ms: number): Promise<void> {
+    if (closed) return Promise.reject(new ClosedError());
+    if (!(ms > 0)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.set(timer, reject);
+    });
+  }
+
+  function bucketFor(socket: Socket): TokenBucket | undefined {
+    const rate = latency?.bytesPerSecondPerConnection;
+    if (!rate || !(rate > 0)) return undefined;
+    let bucket = buckets.get(socket);
+    if (!bucket || bucket.rate !== rate) {
+      bucket = new TokenBucket(rate);
+      buckets.set(socket, bucket);
+    }
+    return bucket;
+  }
+
+  function halfRtt(): number {
+    const rtt = latency?.rttMs ?? 0;
+    return rtt > 0 ? rtt / 2 : 0;
+  }
+
+  /** Writes an S3-style XML error with CORS headers so that the browser can read the status. */
+  function sendError(req: http.IncomingMessage, res: http.ServerResponse, record: S3RequestRecord, status: number, code: string, message: string) {
+    const body =
+      req.method === 'HEAD'
+        ? ''
+        : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>` +
+          `<Resource>${escapeXml(record.path)}</Resource><RequestId>s3-proxy-${record.id}</RequestId></Error>`;
+    const headers: http.OutgoingHttpHeaders = {
+      'Content-Type': 'application/xml',
+      'Content-Length': Buffer.byteLength(body),
+      'x-amz-request-id': `s3-proxy-${record.id}`,
+      'Access-Control-Allow-Origin': req.headers.origin ?? '*',
+      'Access-Control-Expose-Headers': 'ETag, x-amz-request-id',
+      Vary: 'Origin',
+    };
+    if (status === 503) headers['Retry-After'] = '1';
+    record.status = status;
+    res.writeHead(status, headers);
+    res.end(body);
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const startedAt = performance.now();
+    const { path, query } = parseTarget(req.url ?? '/');
+    const record: S3RequestRecord = { id: nextId++, method: req.method ?? 'GET', path, query, startedAt, requestBytes: 0 };
+    records.push(record);
+    const socket = req.socket;
+
+    let finished = false;
+    let upstreamReq: http.ClientRequest | undefined;
+    const end = () => {
+      if (record.endedAt === undefined) record.endedAt = performance.now();
+    };
+    res.on('finish', () => {
+      finished = true;
+      end();
+    });
+    res.on('close', () => {
+      end();
+      if (!finished) upstreamReq?.destroy();
+    });
+
+    let fault: Fault | undefined;
+    if (policy) {
+      try {
+        fault = policy({ method: record.method, path, query: { ...query }, headers: req.headers, index: policyIndex++ });
+      } catch (error) {
+        req.resume();
+        sendError(req, res, record, 500, 'InternalError', `S3 proxy fault policy threw: ${(error as Error).message}`);
+        return;
+      }
+    }
+
+    const wait = halfRtt() + (fault?.kind === 'delay' ? Math.max(0, fault.ms) : 0);
+    if (fault?.kind === 'delay') record.fault = 'delay';
+    await sleep(wait);
+    if (res.destroyed) return;
+
+    if (fault?.kind === 'status') {
+      record.fault = 'status';
+      req.on('data', (chunk: Buffer) => {
+        record.requestBytes += chunk.length;
+      });
+      await new Promise<void>((resolve) => {
+        if (req.complete) return resolve();
+        req.once('end', resolve);
+        req.once('close', resolve);
+      });
+      await sleep(halfRtt());
+      if (res.destroyed) return;
+      sendError(req, res, record, fault.status, fault.code, fault.message ?? `Injected by the S3 proxy: ${fault.code}`);
+      return;
+    }
+
+    const tap = new BodyTap({
+      fault,
+      sleep,
+      bucket: () => bucketFor(socket),
+      onBytes: (n) => {
+        record.requestBytes += n;
+      },
+      onFault: (kind) => {
+        record.fault = kind;
+      },
+      onReset: () => {
+        upstreamReq?.destroy();
+        if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+        else socket.destroy();
+      },
+    });
+
+    const outgoing = http.request({
+      host: upstreamHost,
+      port: upstreamPort,
+      method: req.method,
+      path: req.url,
+      headers: endToEndHeaders(req.rawHeaders),
+      agent,
+    });
+    upstreamReq = outgoing;
+
+    outgoing.on('response', (upstreamRes) => {
+      void (async () => {
+        try {
+          await sleep(halfRtt());
+        } catch {
+          upstreamRes.destroy();
+          return;
+        }
+        if (res.destroyed) {
+          upstreamRes.destroy();
+          return;
+        }
+        record.status = upstreamRes.statusCode;
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, endToEndHeaders(upstreamRes.rawHeaders));
+        upstreamRes.on('error', () => res.destroy());
+        upstreamRes.on('aborted', () => res.destroy());
+        upstreamRes.pipe(res);
+      })();
+    });
+
+    outgoing.on('error', (error) => {
+      if (res.destroyed || closed) return;
+      if (!res.headersSent) {
+        req.unpipe(tap);
+        tap.destroy();
+        req.resume();
+        sendError(req, res, record, 502, 'BadGateway', `S3 proxy could not reach the upstream: ${error.message}`);
+      } else if (finished) {
+        // The response is out; discard whatever is left of the request body.
+        req.unpipe(tap);
+        tap.destroy();
+        req.resume();
+      } else {
+        res.destroy();
+      }
+    });
+
+    tap.on('error', () => {
+      outgoing.destroy();
+      res.destroy();
+    });
+    req.on('error', () => outgoing.destroy());
+    req.pipe(tap).pipe(outgoing);
+  }
+
+  const server = http.createServer({ requestTimeout: 0, keepAlive: true }, (req, res) => {
+    handle(req, res).catch(() => {
+      // ClosedError while waiting, or a socket that went away: nothing left to answer.
+      if (!res.headersSent) res.destroy();
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_error, socket) => {
+    socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('startS3Proxy: unexpected server address');
+  const port = address.port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests: () => records.map((record) => ({ ...record, query: { ...record.query } })),
+    reset: () => {
+      records = [];
+    },
+    setFaultPolicy: (next) => {
+      policy = next;
+      policyIndex = 0;
+    },
+    setLatency: (next) => {
+      latency = next ? { ...next } : undefined;
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      for (const [timer, reject] of timers) {
+        clearTimeout(timer);
+        reject(new ClosedError());
+      }
+      timers.clear();
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      server.closeAllConnections();
+      agent.destroy();
+      await done;
+    },
+  };
+}
+
+/** Largest number of requests matching `filter` whose [startedAt, endedAt) intervals overlap at one instant (unfinished ones count as still open). */
+export function maxConcurrent(records: S3RequestRecord[], filter?: (r: S3RequestRecord) => boolean): number {
+  const events: Array<[time: number, delta: number]> = [];
+  for (const record of records) {
+    if (filter && !filter(record)) continue;
+    const endedAt = record.endedAt ?? Number.POSITIVE_INFINITY;
+    if (!(endedAt > record.startedAt)) continue; // an empty interval overlaps nothing
+    events.push([record.startedAt, 1], [endedAt, -1]);
+  }
+  // Ends sort before starts at the same instant: the intervals are half-open.
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let current = 0;
+  let max = 0;
+  for (const [, delta] of events) {
+    current += delta;
+    if (current > max) max = current;
+  }
+  return max;
+}
