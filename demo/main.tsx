@@ -51,7 +51,8 @@ function Demo() {
     <main className="demo">
       <h1>s3-direct-upload</h1>
       <p className="demo-muted">
-        Files go from this page straight into the bucket with presigned URLs. Large files are sent as multipart uploads with parts in parallel.
+        Files go from this page straight into the bucket with presigned URLs. Large files are sent as multipart uploads with parts in
+        parallel.
       </p>
       <S3Uploader signUrl="/api/upload" onComplete={onComplete} />
       <BucketListing refresh={refresh} />

@@ -48,7 +48,9 @@ export function demoServer(): Plugin {
         } catch (error) {
           response.statusCode = 502;
           response.setHeader('content-type', 'application/json');
-          response.end(JSON.stringify({ error: { code: 'storage_error', message: error instanceof Error ? error.message : String(error) } }));
+          response.end(
+            JSON.stringify({ error: { code: 'storage_error', message: error instanceof Error ? error.message : String(error) } }),
+          );
         }
       });
       server.httpServer?.once('close', () => void storage?.stop());

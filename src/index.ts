@@ -3,7 +3,6 @@
  * protocol's types and client.
  */
 
-export { choosePartSize, S3_LIMITS } from './protocol/part-plan.js';
 export {
   type AddFilesResult,
   createUploader,
@@ -17,5 +16,6 @@ export {
 } from './engine/uploader.js';
 export { SignClient, type SignClientOptions, type SignTransport } from './protocol/client.js';
 export { UploadError, type UploadErrorCode } from './protocol/errors.js';
+export { choosePartSize, S3_LIMITS } from './protocol/part-plan.js';
 export type * from './protocol/types.js';
 export { PROTOCOL_VERSION } from './protocol/types.js';

@@ -1,6 +1,6 @@
 import { canceledError, isCanceled, UploadError } from '../protocol/errors.js';
-import type { MultipartHandle, SignedRequest } from '../protocol/types.js';
 import { type PartRange, planParts } from '../protocol/part-plan.js';
+import type { MultipartHandle, SignedRequest } from '../protocol/types.js';
 import { withRetry } from './retry.js';
 import { expiresSoon, type MultipartProgress, type TransferContext, type TransferResult } from './transfer.js';
 import { isExpiredUrlError, xhrPut } from './xhr-put.js';

@@ -1,9 +1,9 @@
 import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
 import type { SignClient } from '../protocol/client.js';
 import { isCanceled, UploadError } from '../protocol/errors.js';
+import { choosePartSize } from '../protocol/part-plan.js';
 import type { FileContext } from '../protocol/types.js';
 import { abortMultipart, multipartUpload } from './multipart.js';
-import { choosePartSize } from '../protocol/part-plan.js';
 import { RequestPool } from './request-pool.js';
 import type { RetryOptions } from './retry.js';
 import { singlePut } from './single-put.js';

@@ -156,6 +156,8 @@ export class SignClient {
       body: JSON.stringify(request),
       credentials,
       signal,
+      // An abort sent while the page unloads must outlive the page (no orphaned multipart uploads).
+      keepalive: request.operation === 'abort-multipart',
     });
     const text = await response.text();
     let body: unknown;

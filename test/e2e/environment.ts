@@ -7,6 +7,8 @@ import type { S3Proxy } from '../support/s3-proxy.js';
  */
 export const E2E_BUCKET = 'e2e-uploads';
 export const E2E_PREFIX = 'e2e';
+/** Path of the signing endpoint the e2e pages call: same origin as the page, as in a real app. */
+export const E2E_SIGN_PATH = '/api/upload';
 
 export interface E2EStorage {
   /** Where presigned URLs point: the recording proxy in front of RGW. */

@@ -1,10 +1,7 @@
 import type { Plugin } from 'vite';
 import { createSignHandler, type SignHandler } from '../../src/server/index.js';
 import { toNodeListener } from '../../src/server/node.js';
-import { E2E_BUCKET, E2E_PREFIX, storageFromEnv } from './environment.js';
-
-/** Path of the signing endpoint the e2e pages call, same origin as the page, as in a real app. */
-export const E2E_SIGN_PATH = '/api/upload';
+import { E2E_BUCKET, E2E_PREFIX, E2E_SIGN_PATH, storageFromEnv } from './environment.js';
 
 /**
  * Mounts the real signer (through the Node adapter) on the test server.

@@ -87,7 +87,17 @@ export interface S3ProxyOptions {
 }
 
 /** Hop-by-hop headers (RFC 9110 7.6.1) plus Expect, which the proxy's own server has already answered. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'expect']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+]);
 
 /** Removes hop-by-hop headers from a rawHeaders-style list, keeping order, case and duplicates. */
 function endToEndHeaders(raw: string[]): string[] {
@@ -311,7 +321,14 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
   }
 
   /** Writes an S3-style XML error with CORS headers so that the browser can read the status. */
-  function sendError(req: http.IncomingMessage, res: http.ServerResponse, record: S3RequestRecord, status: number, code: string, message: string) {
+  function sendError(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    record: S3RequestRecord,
+    status: number,
+    code: string,
+    message: string,
+  ) {
     const body =
       req.method === 'HEAD'
         ? ''
@@ -374,7 +391,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
         record.requestBytes += chunk.length;
       });
       await new Promise<void>((resolve) => {
-        if (req.complete) return resolve();
+        if (req.readableEnded || req.destroyed) return resolve();
         req.once('end', resolve);
         req.once('close', resolve);
       });
@@ -419,14 +436,17 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
           upstreamRes.destroy();
           return;
         }
-        if (res.destroyed) {
+        if (res.destroyed || res.headersSent) {
           upstreamRes.destroy();
           return;
         }
         record.status = upstreamRes.statusCode;
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, endToEndHeaders(upstreamRes.rawHeaders));
+        // An upstream response cut short must look cut short to the client too.
         upstreamRes.on('error', () => res.destroy());
-        upstreamRes.on('aborted', () => res.destroy());
+        upstreamRes.on('close', () => {
+          if (!upstreamRes.complete) res.destroy();
+        });
         upstreamRes.pipe(res);
       })();
     });
@@ -466,8 +486,10 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on('clientError', (_error, socket) => {
-    socket.destroy();
+  server.on('clientError', (_error, socket: Socket) => {
+    // What Node does without a listener: a bare 400 for a malformed request.
+    if (socket.writable && socket.bytesWritten === 0) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {
