@@ -2,8 +2,8 @@ import { canceledError, isCanceled, UploadError } from '../protocol/errors.js';
 import { type PartRange, planParts } from '../protocol/part-plan.js';
 import type { MultipartHandle, SignedRequest } from '../protocol/types.js';
 import { withRetry } from './retry.js';
+import { isExpiredUrlError } from './storage-errors.js';
 import { expiresSoon, type MultipartProgress, type TransferContext, type TransferResult } from './transfer.js';
-import { isExpiredUrlError, xhrPut } from './xhr-put.js';
 
 export interface MultipartOptions {
   /** Part size the client asks for; the server has the last word. */
@@ -105,7 +105,7 @@ export async function multipartUpload(
           const body = context.data.slice(part.start, part.end);
           inFlight.set(part.partNumber, 0);
           try {
-            const { etag } = await xhrPut(request, body, partSignal, (loaded) => {
+            const { etag } = await context.put(request, body, partSignal, (loaded) => {
               inFlight.set(part.partNumber, loaded);
               report();
             });

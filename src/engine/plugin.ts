@@ -1,13 +1,13 @@
 import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
 import type { SignClient } from '../protocol/client.js';
 import { isCanceled, UploadError } from '../protocol/errors.js';
-import { choosePartSize } from '../protocol/part-plan.js';
 import type { FileContext } from '../protocol/types.js';
-import { abortMultipart, multipartUpload } from './multipart.js';
+import { abortMultipart } from './multipart.js';
 import { RequestPool } from './request-pool.js';
 import type { RetryOptions } from './retry.js';
-import { singlePut } from './single-put.js';
 import type { MultipartProgress, TransferContext } from './transfer.js';
+import { uploadFile } from './upload-file.js';
+import { xhrPut } from './xhr-put.js';
 
 /** Metadata kept on each Uppy file; string values go to the signer as the file's metadata. */
 export type UploadMeta = Record<string, unknown>;
@@ -205,6 +205,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     };
     const context: TransferContext = {
       client: this.opts.client,
+      put: xhrPut,
       storagePool: this.#pool,
       priority,
       signal,
@@ -221,11 +222,9 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
       },
     };
     try {
-      if (data.size <= this.opts.multipartThreshold) return { ...(await singlePut(context)) };
       const progress = this.#multipart.get(fileId) ?? { file: context.file };
       this.#multipart.set(fileId, progress);
-      const partSize = choosePartSize(data.size, this.opts.partSize);
-      return { ...(await multipartUpload(context, { partSize, signBatchSize: this.opts.signBatchSize }, progress)) };
+      return { ...(await uploadFile(context, this.opts, progress)) };
     } finally {
       clearTimeout(trailing);
     }

@@ -1,8 +1,8 @@
 import { UploadError } from '../protocol/errors.js';
 import type { SignedRequest } from '../protocol/types.js';
 import { withRetry } from './retry.js';
+import { isExpiredUrlError } from './storage-errors.js';
 import { expiresSoon, type TransferContext, type TransferResult } from './transfer.js';
-import { isExpiredUrlError, xhrPut } from './xhr-put.js';
 
 /** Uploads a file with one presigned PUT, re-signing when the URL expired or is about to. */
 export async function singlePut(context: TransferContext): Promise<TransferResult> {
@@ -28,7 +28,7 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
       const request = signed;
       try {
         const { etag } = await context.storagePool.run(context.priority, signal, () =>
-          xhrPut(request, context.data, signal, context.onProgress),
+          context.put(request, context.data, signal, context.onProgress),
         );
         return { key: request.key, ...(etag ? { etag } : {}) };
       } catch (error) {

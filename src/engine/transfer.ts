@@ -1,11 +1,28 @@
 import type { SignClient } from '../protocol/client.js';
-import type { FileContext, MultipartHandle } from '../protocol/types.js';
+import type { FileContext, MultipartHandle, SignedRequest } from '../protocol/types.js';
 import type { RequestPool } from './request-pool.js';
 import type { RetryOptions } from './retry.js';
+
+export interface PutResult {
+  /** The ETag response header, or null when CORS hides it. */
+  etag: string | null;
+}
+
+/**
+ * Sends one presigned PUT. XMLHttpRequest in browsers (the only API with
+ * upload progress), fetch in Node (the CLI). Rejects with an UploadError.
+ */
+export type PutFunction = (
+  request: SignedRequest,
+  body: Blob,
+  signal: AbortSignal,
+  onProgress: (loaded: number) => void,
+) => Promise<PutResult>;
 
 /** What one file's transfer needs from the uploader around it. */
 export interface TransferContext {
   client: SignClient;
+  put: PutFunction;
   /** Shared cap on requests in flight to the storage. */
   storagePool: RequestPool;
   /** Lower runs first: files added earlier get connections first. */

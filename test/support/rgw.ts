@@ -25,7 +25,7 @@ import { join } from 'node:path';
 export interface RgwServer {
   /** e.g. http://127.0.0.1:41234 (path-style addressing only). */
   endpoint: string;
-  /** The SigV4 signing region; RGW's default zonegroup accepts "us-east-1". */
+  /** The SigV4 signing region: "us-east-1". (This RGW accepts any region in the credential scope; AWS does not.) */
   region: string;
   accessKeyId: string;
   secretAccessKey: string;

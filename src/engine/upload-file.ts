@@ -1,0 +1,27 @@
+import { choosePartSize } from '../protocol/part-plan.js';
+import { multipartUpload } from './multipart.js';
+import { singlePut } from './single-put.js';
+import type { MultipartProgress, TransferContext, TransferResult } from './transfer.js';
+
+export interface UploadFileOptions {
+  /** Files larger than this go up as multipart uploads. */
+  multipartThreshold: number;
+  /** Preferred part size; raised to fit 10,000 parts. */
+  partSize: number;
+  /** Part URLs fetched per `sign-parts` call. */
+  signBatchSize: number;
+}
+
+/**
+ * Uploads one file: a single PUT up to the threshold, a multipart upload above.
+ * Shared by the browser plugin and the CLI; `progress` lets a retry resume.
+ */
+export function uploadFile(
+  context: TransferContext,
+  options: UploadFileOptions,
+  progress: { current?: MultipartProgress },
+): Promise<TransferResult> {
+  if (context.data.size <= options.multipartThreshold) return singlePut(context);
+  const partSize = choosePartSize(context.data.size, options.partSize);
+  return multipartUpload(context, { partSize, signBatchSize: options.signBatchSize }, progress);
+}
