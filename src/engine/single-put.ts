@@ -1,5 +1,5 @@
 import { UploadError } from '../protocol/errors.js';
-import type { SignedRequest } from '../protocol/types.js';
+import type { PresignPutResult } from '../protocol/types.js';
 import { withRetry } from './retry.js';
 import { isExpiredUrlError } from './storage-errors.js';
 import { expiresSoon, type TransferContext, type TransferResult } from './transfer.js';
@@ -7,7 +7,7 @@ import { expiresSoon, type TransferContext, type TransferResult } from './transf
 /** Uploads a file with one presigned PUT, re-signing when the URL expired or is about to. */
 export async function singlePut(context: TransferContext): Promise<TransferResult> {
   const { client, signal } = context;
-  let signed: (SignedRequest & { key: string }) | undefined;
+  let signed: Extract<PresignPutResult, { ok: true }> | undefined;
 
   const sign = async () => {
     const result = await client.presignPut(context.file, signal);
@@ -22,7 +22,7 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
     return result;
   };
 
-  return withRetry(
+  const stored = await withRetry(
     async () => {
       if (!signed || expiresSoon(signed.expiresAt)) signed = await sign();
       const request = signed;
@@ -30,7 +30,7 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
         const { etag } = await context.storagePool.run(context.priority, signal, () =>
           context.put(request, context.data, signal, context.onProgress),
         );
-        return { key: request.key, ...(etag ? { etag } : {}) };
+        return { request, etag };
       } catch (error) {
         if (error instanceof UploadError && isExpiredUrlError(error)) {
           signed = undefined;
@@ -42,4 +42,15 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
     signal,
     context.retry,
   );
+  const { request, etag } = stored;
+  if (request.confirm) {
+    // The server verifies the stored object (size, type) and may record it before the upload counts as done.
+    const confirmed = await withRetry(
+      () => client.send({ operation: 'complete-put', file: context.file, key: request.key, token: request.token }, signal),
+      signal,
+      context.retry,
+    );
+    return { key: confirmed.key, ...(confirmed.etag ? { etag: confirmed.etag } : {}) };
+  }
+  return { key: request.key, ...(etag ? { etag } : {}) };
 }

@@ -21,7 +21,15 @@ export interface FileContext {
   lastModified?: number;
   /** Application metadata for this file (string values only). */
   metadata?: Record<string, string>;
+  /**
+   * Base64 digest of the whole file, for a single PUT when the server requires
+   * integrity (algorithm per `ChecksumAlgorithm`); signed into the URL.
+   */
+  checksum?: string;
 }
+
+/** Integrity header a server can require on every PUT: Content-MD5, or a flexible checksum (AWS verifies both). */
+export type ChecksumAlgorithm = 'md5' | 'sha256' | 'crc32';
 
 /**
  * A multipart upload as the server created it. The client treats it as
@@ -32,8 +40,10 @@ export interface MultipartHandle {
   uploadId: string;
   /** Part size in bytes the server accepted; every part but the last has this size. */
   partSize: number;
-  /** Server-issued proof that it created this upload (may be empty if the server keeps no proof). */
+  /** Server-issued proof that it created this upload for this key, size and part size. */
   token: string;
+  /** Set when the server requires a digest of each part (sent with `sign-parts`). */
+  checksumAlgorithm?: ChecksumAlgorithm;
 }
 
 /** A URL to send one request to, with the headers that were signed into it. */
@@ -49,6 +59,8 @@ export interface SignedRequest {
 interface BaseRequest {
   /** Protocol version; always 1 here. */
   v: typeof PROTOCOL_VERSION;
+  /** Lifetime the client asks for its URLs, seconds; the server may refuse (never above 604800, 7 days). */
+  expiresIn?: number;
 }
 
 /** Presign single PUTs for one or more files (batched to save round trips). */
@@ -68,6 +80,8 @@ export interface SignPartsRequest extends BaseRequest {
   upload: MultipartHandle;
   /** 1-based part numbers, at most 100 per request. */
   partNumbers: number[];
+  /** Base64 digest of each part, by part number, when the upload has a `checksumAlgorithm`. */
+  checksums?: Record<string, string>;
 }
 export interface ListPartsRequest extends BaseRequest {
   operation: 'list-parts';
@@ -85,6 +99,13 @@ export interface AbortMultipartRequest extends BaseRequest {
   file: FileContext;
   upload: MultipartHandle;
 }
+/** Tells the server a single PUT finished, when its presign answer asked for it (`confirm`). */
+export interface CompletePutRequest extends BaseRequest {
+  operation: 'complete-put';
+  file: FileContext;
+  key: string;
+  token: string;
+}
 
 export type SignRequest =
   | PresignPutRequest
@@ -92,7 +113,8 @@ export type SignRequest =
   | SignPartsRequest
   | ListPartsRequest
   | CompleteMultipartRequest
-  | AbortMultipartRequest;
+  | AbortMultipartRequest
+  | CompletePutRequest;
 
 export type Operation = SignRequest['operation'];
 
@@ -102,7 +124,16 @@ export interface CompletedPart {
 }
 
 /** Result for one file of a `presign-put` batch: a signed PUT, or why the server refused it. */
-export type PresignPutResult = ({ ok: true; key: string } & SignedRequest) | { ok: false; error: ProtocolError };
+export type PresignPutResult =
+  | ({
+      ok: true;
+      key: string;
+      /** Proof for `complete-put`. */
+      token: string;
+      /** The server wants a `complete-put` after the PUT (it verifies the object and may record it). */
+      confirm?: boolean;
+    } & SignedRequest)
+  | { ok: false; error: ProtocolError };
 
 export interface PresignPutResponse {
   /** One result per requested file, in request order. */
@@ -126,6 +157,10 @@ export interface CompleteMultipartResponse {
 export interface AbortMultipartResponse {
   aborted: true;
 }
+export interface CompletePutResponse {
+  key: string;
+  etag?: string;
+}
 
 /** Maps each operation to the response it gets. */
 export interface ResponseFor {
@@ -135,6 +170,7 @@ export interface ResponseFor {
   'list-parts': ListPartsResponse;
   'complete-multipart': CompleteMultipartResponse;
   'abort-multipart': AbortMultipartResponse;
+  'complete-put': CompletePutResponse;
 }
 
 /** Stable error codes; clients branch on these, never on messages. */
@@ -146,6 +182,9 @@ export type ErrorCode =
   | 'type_not_allowed'
   | 'invalid_part'
   | 'invalid_upload'
+  | 'checksum_required'
+  | 'invalid_checksum'
+  | 'size_mismatch'
   | 'expiry_too_long'
   | 'unsupported_version'
   | 'unknown_operation'

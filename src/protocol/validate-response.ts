@@ -1,4 +1,13 @@
-import type { CompletedPart, MultipartHandle, Operation, PresignPutResult, ProtocolError, ResponseFor, SignedRequest } from './types.js';
+import type {
+  ChecksumAlgorithm,
+  CompletedPart,
+  MultipartHandle,
+  Operation,
+  PresignPutResult,
+  ProtocolError,
+  ResponseFor,
+  SignedRequest,
+} from './types.js';
 
 /**
  * Runtime checks of the endpoint's answers. The endpoint is the app's own code,
@@ -99,7 +108,15 @@ function multipartHandle(value: Json, path: string): MultipartHandle {
     uploadId: string(object.uploadId, `${path}.uploadId`),
     partSize: integer(object.partSize, `${path}.partSize`, 1),
     token: string(object.token ?? '', `${path}.token`, { nonEmpty: false }),
+    ...(object.checksumAlgorithm === undefined
+      ? {}
+      : { checksumAlgorithm: checksumAlgorithm(object.checksumAlgorithm, `${path}.checksumAlgorithm`) }),
   };
+}
+
+function checksumAlgorithm(value: Json, path: string): ChecksumAlgorithm {
+  if (value !== 'md5' && value !== 'sha256' && value !== 'crc32') throw new MalformedResponseError(path, '"md5", "sha256" or "crc32"');
+  return value;
 }
 
 function completedPart(value: Json, path: string): CompletedPart {
@@ -116,7 +133,13 @@ const validators: { [O in Operation]: (body: Json) => ResponseFor[O] } = {
       const path = `results[${index}]`;
       const object = record(item, path);
       if (object.ok === false) return { ok: false, error: protocolError(object.error, `${path}.error`) };
-      return { ok: true, key: string(object.key, `${path}.key`), ...signedRequest(object, path) };
+      return {
+        ok: true,
+        key: string(object.key, `${path}.key`),
+        token: string(object.token ?? '', `${path}.token`, { nonEmpty: false }),
+        ...(object.confirm === true ? { confirm: true } : {}),
+        ...signedRequest(object, path),
+      };
     }),
   }),
   'create-multipart': (body) => ({ upload: multipartHandle(record(body, 'response').upload, 'upload') }),
@@ -138,6 +161,11 @@ const validators: { [O in Operation]: (body: Json) => ResponseFor[O] } = {
     return { key: string(object.key, 'key'), ...(etag === undefined ? {} : { etag }) };
   },
   'abort-multipart': () => ({ aborted: true }),
+  'complete-put': (body) => {
+    const object = record(body, 'response');
+    const etag = object.etag === undefined || object.etag === '' ? undefined : string(object.etag, 'etag');
+    return { key: string(object.key, 'key'), ...(etag === undefined ? {} : { etag }) };
+  },
 };
 
 /** Checks an endpoint answer against the protocol; throws MalformedResponseError naming the bad field. */

@@ -5,7 +5,18 @@
 
 export type * from '../protocol/types.js';
 export { contentDisposition, type PresignDownloadOptions, presignDownload } from './download.js';
-export { createSignHandler, type SignHandler, type SignHandlerOptions } from './handler.js';
+export { SignError } from './errors.js';
+export type { ExpiryOptions } from './expiry.js';
+export {
+  type AuthorizeResult,
+  createSignHandler,
+  type KeyContext,
+  type RequestContext,
+  type SignHandler,
+  type SignHandlerOptions,
+  type UploadCompleteInfo,
+} from './handler.js';
+export { matchesType, type UploadLimits } from './policy.js';
 export { sanitizeFileName } from './keys.js';
 export { toNodeListener } from './node.js';
 export { createS3Client, type StorageOptions } from './s3-client.js';

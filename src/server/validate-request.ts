@@ -1,4 +1,5 @@
 import {
+  type ChecksumAlgorithm,
   type CompletedPart,
   type FileContext,
   type MultipartHandle,
@@ -15,6 +16,7 @@ const OPERATIONS: readonly Operation[] = [
   'list-parts',
   'complete-multipart',
   'abort-multipart',
+  'complete-put',
 ];
 const MAX_NAME_LENGTH = 1024;
 /** S3 user metadata is limited to 2 KB in all. */
@@ -55,6 +57,7 @@ export function validateFile(value: Json, field = 'file'): FileContext {
   if (type !== '' && !MIME_TYPE.test(type))
     throw invalid(`${field}.type`, `"${type.slice(0, 80)}" is not a valid MIME type.`, 'type_not_allowed');
   const file: FileContext = { name, size, type };
+  if (object.checksum !== undefined) file.checksum = text(object.checksum, `${field}.checksum`, 128);
   if (object.lastModified !== undefined)
     file.lastModified = integer(object.lastModified, `${field}.lastModified`, 0, Number.MAX_SAFE_INTEGER);
   if (object.metadata !== undefined) {
@@ -79,7 +82,24 @@ function validateUpload(value: Json): MultipartHandle {
     uploadId: text(object.uploadId, 'upload.uploadId', 1024),
     partSize: integer(object.partSize, 'upload.partSize', 1, Number.MAX_SAFE_INTEGER),
     token: text(object.token ?? '', 'upload.token', 4096),
+    ...(object.checksumAlgorithm === undefined ? {} : { checksumAlgorithm: checksumAlgorithm(object.checksumAlgorithm) }),
   };
+}
+
+function checksumAlgorithm(value: Json): ChecksumAlgorithm {
+  if (value !== 'md5' && value !== 'sha256' && value !== 'crc32')
+    throw invalid('upload.checksumAlgorithm', '`upload.checksumAlgorithm` must be md5, sha256 or crc32.');
+  return value;
+}
+
+function validateChecksums(value: Json): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const object = record(value, 'checksums');
+  for (const [partNumber, digest] of Object.entries(object)) {
+    if (!/^[1-9][0-9]{0,4}$/.test(partNumber)) throw invalid('checksums', '`checksums` keys must be part numbers.');
+    text(digest, `checksums.${partNumber}`, 128);
+  }
+  return object as Record<string, string>;
 }
 
 function validatePartNumbers(value: Json): number[] {
@@ -123,28 +143,35 @@ export function validateRequest(body: Json): SignRequest {
     );
   }
   const v = PROTOCOL_VERSION;
+  // Only the upper bound is the protocol's; the server's own maximum is checked when signing.
+  const expiresIn = object.expiresIn === undefined ? {} : { expiresIn: integer(object.expiresIn, 'expiresIn', 1, Number.MAX_SAFE_INTEGER) };
   switch (operation as Operation) {
     case 'presign-put': {
       if (!Array.isArray(object.files) || object.files.length === 0 || object.files.length > MAX_BATCH) {
         throw invalid('files', `\`files\` must be an array of 1 to ${MAX_BATCH} files.`);
       }
-      return { v, operation: 'presign-put', files: object.files.map((file, index) => validateFile(file, `files[${index}]`)) };
+      return { v, ...expiresIn, operation: 'presign-put', files: object.files.map((file, index) => validateFile(file, `files[${index}]`)) };
     }
     case 'create-multipart':
       return {
         v,
+        ...expiresIn,
         operation: 'create-multipart',
         file: validateFile(object.file),
         partSize: integer(object.partSize, 'partSize', 1, Number.MAX_SAFE_INTEGER),
       };
-    case 'sign-parts':
+    case 'sign-parts': {
+      const checksums = validateChecksums(object.checksums);
       return {
         v,
+        ...expiresIn,
         operation: 'sign-parts',
         file: validateFile(object.file),
         upload: validateUpload(object.upload),
         partNumbers: validatePartNumbers(object.partNumbers),
+        ...(checksums ? { checksums } : {}),
       };
+    }
     case 'list-parts':
       return { v, operation: 'list-parts', file: validateFile(object.file), upload: validateUpload(object.upload) };
     case 'complete-multipart':
@@ -157,5 +184,13 @@ export function validateRequest(body: Json): SignRequest {
       };
     case 'abort-multipart':
       return { v, operation: 'abort-multipart', file: validateFile(object.file), upload: validateUpload(object.upload) };
+    case 'complete-put':
+      return {
+        v,
+        operation: 'complete-put',
+        file: validateFile(object.file),
+        key: text(object.key, 'key', 1024),
+        token: text(object.token, 'token', 4096),
+      };
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSignHandler } from '../../src/server/index.js';
+import { UploadTokens } from '../../src/server/token.js';
 
 const MiB = 1024 * 1024;
 const errors: unknown[] = [];
@@ -12,11 +13,18 @@ const handler = createSignHandler({
   credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
   prefix: 'incoming/',
   maxFileSize: 100 * MiB,
+  secret: 'test-secret',
   onError: (error) => errors.push(error),
 });
 
 const file = { name: 'photo.jpg', size: 1000, type: 'image/jpeg' };
-const upload = { key: 'incoming/0f3c/photo.jpg', uploadId: 'abc', partSize: 8 * MiB, token: '' };
+const tokens = new UploadTokens('test-secret');
+const bigFile = { ...file, size: 20 * MiB };
+/** A handle as this server would have issued it at create-multipart (for a 20 MiB file). */
+async function handleFor(key = 'incoming/0f3c/photo.jpg', uploadId = 'abc', size = bigFile.size, partSize = 8 * MiB) {
+  return { key, uploadId, partSize, token: await tokens.issue('multipart', key, uploadId, size, partSize, '') };
+}
+const upload = await handleFor();
 
 async function call(body: unknown, init: RequestInit = {}) {
   const response = await handler(
@@ -42,7 +50,7 @@ describe('createSignHandler', () => {
     const url = new URL(result.url);
     expect(url.pathname).toBe(`/uploads-bucket/${result.key}`);
     expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
-    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
     expect(result.headers).toEqual({ 'Content-Type': 'image/jpeg' });
     const expires = Date.parse(result.expiresAt);
     expect(expires).toBeGreaterThanOrEqual(before + 600_000);
@@ -85,7 +93,7 @@ describe('createSignHandler', () => {
     const { status, body } = await call({
       v: 1,
       operation: 'sign-parts',
-      file: { ...file, size: 20 * MiB },
+      file: bigFile,
       upload,
       partNumbers: [1, 2, 3],
     });
@@ -119,34 +127,73 @@ describe('createSignHandler', () => {
     ],
     [
       'part number 0',
-      { v: 1, operation: 'sign-parts', file: { ...file, size: 20 * MiB }, upload, partNumbers: [0] },
+      { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [0] },
       400,
       'invalid_request',
     ],
     [
       'part number 10001',
-      { v: 1, operation: 'sign-parts', file: { ...file, size: 20 * MiB }, upload, partNumbers: [10001] },
+      { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [10001] },
       400,
       'invalid_request',
     ],
     [
       'part number 1.5',
-      { v: 1, operation: 'sign-parts', file: { ...file, size: 20 * MiB }, upload, partNumbers: [1.5] },
+      { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [1.5] },
       400,
       'invalid_request',
     ],
     [
       'more parts than the size needs',
-      { v: 1, operation: 'sign-parts', file: { ...file, size: 20 * MiB }, upload, partNumbers: [4] },
+      { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [4] },
       400,
       'invalid_part',
     ],
     [
-      'a part size under 5 MiB',
-      { v: 1, operation: 'sign-parts', file: { ...file, size: 20 * MiB }, upload: { ...upload, partSize: MiB }, partNumbers: [1] },
-      400,
-      'invalid_part',
+      'a part size changed after create',
+      { v: 1, operation: 'sign-parts', file: bigFile, upload: { ...upload, partSize: MiB }, partNumbers: [1] },
+      403,
+      'invalid_upload',
     ],
+    [
+      'an uploadId of another key',
+      { v: 1, operation: 'sign-parts', file: bigFile, upload: { ...upload, key: 'incoming/other/victim.bin' }, partNumbers: [1] },
+      403,
+      'invalid_upload',
+    ],
+    [
+      'another uploadId for this key',
+      { v: 1, operation: 'complete-multipart', file: bigFile, upload: { ...upload, uploadId: 'someone-elses' }, parts: [{ partNumber: 1, etag: '"a"' }] },
+      403,
+      'invalid_upload',
+    ],
+    [
+      'a handle for a file of another size',
+      { v: 1, operation: 'sign-parts', file: { ...bigFile, size: 30 * MiB }, upload, partNumbers: [4] },
+      403,
+      'invalid_upload',
+    ],
+    [
+      'a handle without a token',
+      { v: 1, operation: 'list-parts', file: bigFile, upload: { ...upload, token: '' } },
+      403,
+      'invalid_upload',
+    ],
+    [
+      'a forged token',
+      { v: 1, operation: 'abort-multipart', file: bigFile, upload: { ...upload, token: 'A'.repeat(43) } },
+      403,
+      'invalid_upload',
+    ],
+    [
+      'a complete-put for a key it did not sign',
+      { v: 1, operation: 'complete-put', file, key: 'incoming/x/photo.jpg', token: 'A'.repeat(43) },
+      403,
+      'invalid_upload',
+    ],
+    ['an expiry over 7 days', { v: 1, operation: 'presign-put', files: [file], expiresIn: 604_801 }, 400, 'expiry_too_long'],
+    ['an expiry over the server’s own', { v: 1, operation: 'presign-put', files: [file], expiresIn: 601 }, 400, 'expiry_too_long'],
+    ['an expiry of 0', { v: 1, operation: 'presign-put', files: [file], expiresIn: 0 }, 400, 'invalid_request'],
     [
       'an upload key outside the prefix',
       { v: 1, operation: 'sign-parts', file, upload: { ...upload, key: 'other/x' }, partNumbers: [1] },
@@ -167,7 +214,7 @@ describe('createSignHandler', () => {
     ],
     [
       'completion without every part',
-      { v: 1, operation: 'complete-multipart', file: { ...file, size: 20 * MiB }, upload, parts: [{ partNumber: 1, etag: '"a"' }] },
+      { v: 1, operation: 'complete-multipart', file: bigFile, upload, parts: [{ partNumber: 1, etag: '"a"' }] },
       400,
       'invalid_part',
     ],
@@ -193,7 +240,7 @@ describe('createSignHandler', () => {
 
   it('answers a storage failure with 502 storage_error, no stack, and reports it to onError', async () => {
     errors.length = 0;
-    const response = await call({ v: 1, operation: 'create-multipart', file: { ...file, size: 20 * MiB }, partSize: 8 * MiB });
+    const response = await call({ v: 1, operation: 'create-multipart', file: bigFile, partSize: 8 * MiB });
     expect(response.status).toBe(502);
     expect(response.body.error.code).toBe('storage_error');
     expect(response.text).not.toContain('    at ');
