@@ -73,6 +73,17 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: {
+          name: 'integration',
+          environment: 'node',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
         plugins: [signEndpointPlugin()],
         test: {
           name: 'e2e',

@@ -1,12 +1,12 @@
-import { type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { canceledError, UploadError } from '../protocol/errors.js';
-import type { SignedRequest } from '../protocol/types.js';
 import { storageError } from '../engine/storage-errors.js';
 import type { PutFunction, PutResult } from '../engine/transfer.js';
+import { canceledError, UploadError } from '../protocol/errors.js';
+import type { SignedRequest } from '../protocol/types.js';
 
 /** A connection that moves no byte for this long counts as dropped (and is retried). */
 const IDLE_TIMEOUT_MS = 120_000;
@@ -42,9 +42,7 @@ export const httpPut: PutFunction = (request, body, signal, onProgress) =>
       method: request.method,
       headers: { ...request.headers, 'Content-Length': String(body.size) },
     });
-    client.setTimeout(IDLE_TIMEOUT_MS, () =>
-      client.destroy(new Error(`no progress for ${IDLE_TIMEOUT_MS / 1000} s`)),
-    );
+    client.setTimeout(IDLE_TIMEOUT_MS, () => client.destroy(new Error(`no progress for ${IDLE_TIMEOUT_MS / 1000} s`)));
     client.on('response', (response: IncomingMessage) => {
       responded = true;
       readBody(response, (text) => {

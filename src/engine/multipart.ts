@@ -120,7 +120,7 @@ export async function multipartUpload(
             return etag;
           } catch (error) {
             inFlight.set(part.partNumber, 0);
-            if (error instanceof UploadError && isExpiredUrlError(error)) {
+            if (error instanceof UploadError && isExpiredUrlError(error, request)) {
               signer.forget(part.partNumber);
               throw new UploadError({ ...error, retryable: true, message: error.message });
             }

@@ -32,7 +32,7 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
         );
         return { request, etag };
       } catch (error) {
-        if (error instanceof UploadError && isExpiredUrlError(error)) {
+        if (error instanceof UploadError && isExpiredUrlError(error, request)) {
           signed = undefined;
           throw new UploadError({ ...error, retryable: true, message: error.message });
         }

@@ -1,4 +1,6 @@
 import { isRetryableStatus, UploadError } from '../protocol/errors.js';
+import type { SignedRequest } from '../protocol/types.js';
+import { expiresSoon } from './transfer.js';
 
 /** S3 answers errors as XML: `<Error><Code>…</Code><Message>…</Message></Error>`. */
 export function parseS3Error(xml: string): { code?: string; message?: string } {
@@ -8,10 +10,15 @@ export function parseS3Error(xml: string): { code?: string; message?: string } {
 
 const EXPIRED_CODES = new Set(['ExpiredToken', 'RequestExpired', 'ExpiredRequest']);
 
-/** True when S3 refused a request because its presigned URL expired. */
-export function isExpiredUrlError(error: UploadError): boolean {
+/**
+ * True when S3 refused a request because its presigned URL expired. AWS names
+ * the expiry; Ceph RGW answers a bare AccessDenied, so a 403 for a URL whose
+ * own `expiresAt` has (nearly) passed counts too.
+ */
+export function isExpiredUrlError(error: UploadError, request?: SignedRequest): boolean {
   if (error.code !== 'storage_refused' || error.status !== 403) return false;
-  return EXPIRED_CODES.has(error.storageCode ?? '') || /expired/i.test(error.message);
+  if (EXPIRED_CODES.has(error.storageCode ?? '') || /expired/i.test(error.message)) return true;
+  return request !== undefined && expiresSoon(request.expiresAt);
 }
 
 export function storageError(status: number, body: string): UploadError {

@@ -164,7 +164,7 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
 
   /** HeadObject after an upload: the size S3 stored must be the size that was signed, within limits; else the object goes. */
   async function verifyStored(key: string, file: FileContext, multipart: boolean): Promise<UploadCompleteInfo> {
-    const head = await storage(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
+    const head = await storage(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), ['NotFound', 'NoSuchKey']);
     if (!head) throw new SignError(404, 'invalid_upload', 'The object is not in the bucket.');
     const size = head.ContentLength ?? -1;
     const withinLimits =
@@ -215,7 +215,7 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
             Metadata: file.metadata,
             ...(checksum && digest ? { [CHECKSUM_INPUT[checksum]]: digest } : {}),
           }),
-          { expiresIn: seconds, ...signedHeaders(checksum) },
+          { expiresIn: seconds, ...signedHeaders(checksum, 'put') },
         ),
       );
       return {
@@ -305,7 +305,7 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
                   ContentLength: length,
                   ...(checksum && digest ? { [CHECKSUM_INPUT[checksum]]: digest } : {}),
                 }),
-                { expiresIn: lifetime, ...signedHeaders(checksum) },
+                { expiresIn: lifetime, ...signedHeaders(checksum, 'part') },
               ),
             );
             return {
@@ -407,8 +407,9 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
 }
 
 /** Headers the presigner must sign rather than leave out or hoist into the query string. */
-function signedHeaders(checksum: ChecksumAlgorithm | undefined) {
-  const signable = new Set(['content-type', 'content-length']);
+function signedHeaders(checksum: ChecksumAlgorithm | undefined, kind: 'put' | 'part') {
+  // Parts carry no Content-Type (the object's type was set at create), so only a PUT signs it.
+  const signable = new Set(kind === 'put' ? ['content-type', 'content-length'] : ['content-length']);
   const unhoistable = new Set<string>();
   if (checksum) {
     signable.add(CHECKSUM_HEADER[checksum]);

@@ -16,7 +16,7 @@ export {
   type SignHandlerOptions,
   type UploadCompleteInfo,
 } from './handler.js';
-export { matchesType, type UploadLimits } from './policy.js';
 export { sanitizeFileName } from './keys.js';
 export { toNodeListener } from './node.js';
+export { matchesType, type UploadLimits } from './policy.js';
 export { createS3Client, type StorageOptions } from './s3-client.js';

@@ -125,30 +125,10 @@ describe('createSignHandler', () => {
       400,
       'type_not_allowed',
     ],
-    [
-      'part number 0',
-      { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [0] },
-      400,
-      'invalid_request',
-    ],
-    [
-      'part number 10001',
-      { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [10001] },
-      400,
-      'invalid_request',
-    ],
-    [
-      'part number 1.5',
-      { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [1.5] },
-      400,
-      'invalid_request',
-    ],
-    [
-      'more parts than the size needs',
-      { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [4] },
-      400,
-      'invalid_part',
-    ],
+    ['part number 0', { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [0] }, 400, 'invalid_request'],
+    ['part number 10001', { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [10001] }, 400, 'invalid_request'],
+    ['part number 1.5', { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [1.5] }, 400, 'invalid_request'],
+    ['more parts than the size needs', { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [4] }, 400, 'invalid_part'],
     [
       'a part size changed after create',
       { v: 1, operation: 'sign-parts', file: bigFile, upload: { ...upload, partSize: MiB }, partNumbers: [1] },
@@ -163,7 +143,13 @@ describe('createSignHandler', () => {
     ],
     [
       'another uploadId for this key',
-      { v: 1, operation: 'complete-multipart', file: bigFile, upload: { ...upload, uploadId: 'someone-elses' }, parts: [{ partNumber: 1, etag: '"a"' }] },
+      {
+        v: 1,
+        operation: 'complete-multipart',
+        file: bigFile,
+        upload: { ...upload, uploadId: 'someone-elses' },
+        parts: [{ partNumber: 1, etag: '"a"' }],
+      },
       403,
       'invalid_upload',
     ],
@@ -173,12 +159,7 @@ describe('createSignHandler', () => {
       403,
       'invalid_upload',
     ],
-    [
-      'a handle without a token',
-      { v: 1, operation: 'list-parts', file: bigFile, upload: { ...upload, token: '' } },
-      403,
-      'invalid_upload',
-    ],
+    ['a handle without a token', { v: 1, operation: 'list-parts', file: bigFile, upload: { ...upload, token: '' } }, 403, 'invalid_upload'],
     [
       'a forged token',
       { v: 1, operation: 'abort-multipart', file: bigFile, upload: { ...upload, token: 'A'.repeat(43) } },

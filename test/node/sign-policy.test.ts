@@ -22,10 +22,19 @@ const presign = (handler: (request: Request) => Promise<Response>, files: unknow
   post(handler, { v: 1, operation: 'presign-put', files }, headers);
 
 describe('limits', () => {
-  const handler = createSignHandler({ ...base, allowedTypes: ['image/*', '.pdf', 'application/zip'], minFileSize: 10, maxFileSize: 10 * MiB });
+  const handler = createSignHandler({
+    ...base,
+    allowedTypes: ['image/*', '.pdf', 'application/zip'],
+    minFileSize: 10,
+    maxFileSize: 10 * MiB,
+  });
 
   it('accepts MIME wildcards, exact types and extensions', async () => {
-    const { body } = await presign(handler, [photo, { name: 'a.PDF', size: 100, type: '' }, { name: 'x.zip', size: 100, type: 'application/zip' }]);
+    const { body } = await presign(handler, [
+      photo,
+      { name: 'a.PDF', size: 100, type: '' },
+      { name: 'x.zip', size: 100, type: 'application/zip' },
+    ]);
     expect(body.results.map((result: { ok: boolean }) => result.ok)).toEqual([true, true, true]);
   });
 
@@ -45,7 +54,12 @@ describe('limits', () => {
 
   it('refuses a file needing more parts than maxParts at create', async () => {
     const few = createSignHandler({ ...base, maxParts: 2 });
-    const { status, body } = await post(few, { v: 1, operation: 'create-multipart', file: { ...photo, size: 20 * MiB }, partSize: 5 * MiB });
+    const { status, body } = await post(few, {
+      v: 1,
+      operation: 'create-multipart',
+      file: { ...photo, size: 20 * MiB },
+      partSize: 5 * MiB,
+    });
     expect(status).toBe(400);
     expect(body.error.message).toContain('more than 2 parts');
   });
@@ -169,7 +183,9 @@ describe('expiry', () => {
     expect(lifetime).toBeGreaterThan(100);
     expect(lifetime).toBeLessThan(120);
     expect(Date.parse(body.results[0].expiresAt)).toBeLessThanOrEqual(expiration.getTime());
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringMatching(/instead of 600 s: the signing credentials expire/) }));
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({ message: expect.stringMatching(/instead of 600 s: the signing credentials expire/) }),
+    );
   });
 
   it('refuses to sign with credentials about to expire', async () => {

@@ -125,6 +125,68 @@ describe('Uploader', () => {
     expect(log.puts).toHaveLength(1);
   });
 
+  it('re-signs and retries when the store answers a bare 403 AccessDenied for a URL at its expiry (Ceph RGW)', async () => {
+    let signs = 0;
+    const { log, handlers } = fakeEndpoint((request) => {
+      if (request.operation !== 'presign-put') return undefined;
+      signs++;
+      const expiresAt = new Date(Date.now() + (signs === 1 ? 1_000 : 600_000)).toISOString();
+      return HttpResponse.json({
+        results: request.files.map((entry) => ({
+          ok: true,
+          key: `uploads/${entry.name}`,
+          token: 't',
+          url: `http://s3.test/bucket/uploads/${entry.name}?attempt=${signs}`,
+          method: 'PUT',
+          headers: {},
+          expiresAt,
+        })),
+      });
+    });
+    server.use(
+      http.put('http://s3.test/*', ({ request }) =>
+        new URL(request.url).searchParams.get('attempt') === '1'
+          ? new HttpResponse('<Error><Code>AccessDenied</Code><Message></Message></Error>', { status: 403 })
+          : undefined,
+      ),
+      ...handlers,
+    );
+    const { uploader, batches } = start({ retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 } });
+    uploader.addFiles([file('late.txt', 10)]);
+    const [result] = await nextBatch(batches);
+    expect(result?.status).toBe('complete');
+    expect(signs).toBe(2);
+    expect(log.puts).toHaveLength(1);
+  });
+
+  it('confirms a single PUT with complete-put when the server asks for it', async () => {
+    const { log, handlers } = fakeEndpoint((request) => {
+      if (request.operation === 'presign-put') {
+        return HttpResponse.json({
+          results: request.files.map((entry) => ({
+            ok: true,
+            key: `uploads/${entry.name}`,
+            token: 'proof',
+            confirm: true,
+            url: `http://s3.test/bucket/uploads/${entry.name}`,
+            method: 'PUT',
+            headers: {},
+            expiresAt: new Date(Date.now() + 600_000).toISOString(),
+          })),
+        });
+      }
+      if (request.operation === 'complete-put') return HttpResponse.json({ key: request.key, etag: '"e"' });
+      return undefined;
+    });
+    server.use(...handlers);
+    const { uploader, batches } = start();
+    uploader.addFiles([file('a.txt', 1)]);
+    const [result] = await nextBatch(batches);
+    expect(result?.status).toBe('complete');
+    expect(log.calls.map((call) => call.operation)).toEqual(['presign-put', 'complete-put']);
+    expect(log.calls[1]).toMatchObject({ key: 'uploads/a.txt', token: 'proof' });
+  });
+
   it('reports the storage’s error code when retries run out', async () => {
     const { handlers } = fakeEndpoint();
     server.use(
