@@ -2,7 +2,7 @@ import { canceledError, isCanceled, UploadError } from '../protocol/errors.js';
 import { type PartRange, planParts } from '../protocol/part-plan.js';
 import type { MultipartHandle, SignedRequest } from '../protocol/types.js';
 import { withRetry } from './retry.js';
-import { isExpiredUrlError } from './storage-errors.js';
+import { sendToStorage } from './storage-request.js';
 import { expiresSoon, type MultipartProgress, type TransferContext, type TransferResult } from './transfer.js';
 
 export interface MultipartOptions {
@@ -99,37 +99,37 @@ export async function multipartUpload(
   function uploadPart(part: PartRange): Promise<string> {
     return withRetry(
       async () => {
-        // The URL is fetched once a connection is free, so it cannot expire while queued.
-        return context.storagePool.run(context.priority, partSignal, async () => {
-          const request = await signer.urlFor(part.partNumber, partSignal);
-          const body = context.data.slice(part.start, part.end);
-          inFlight.set(part.partNumber, 0);
-          try {
-            const { etag } = await context.put(request, body, partSignal, (loaded) => {
+        const body = context.data.slice(part.start, part.end);
+        inFlight.set(part.partNumber, 0);
+        try {
+          const { result } = await sendToStorage(
+            context,
+            partSignal,
+            () => signer.urlFor(part.partNumber, partSignal),
+            body,
+            (loaded) => {
               inFlight.set(part.partNumber, loaded);
               report();
+            },
+            () => signer.forget(part.partNumber),
+          );
+          if (!result.etag) {
+            throw new UploadError({
+              code: 'etag_unreadable',
+              message:
+                'The storage stored a part but the browser could not read its ETag header. Add "ETag" to ExposeHeaders in the bucket CORS rules (README, "Bucket CORS").',
+              retryable: false,
             });
-            if (!etag) {
-              throw new UploadError({
-                code: 'etag_unreadable',
-                message:
-                  'The storage stored a part but the browser could not read its ETag header. Add "ETag" to ExposeHeaders in the bucket CORS rules (README, "Bucket CORS").',
-                retryable: false,
-              });
-            }
-            return etag;
-          } catch (error) {
-            inFlight.set(part.partNumber, 0);
-            if (error instanceof UploadError && isExpiredUrlError(error, request)) {
-              signer.forget(part.partNumber);
-              throw new UploadError({ ...error, retryable: true, message: error.message });
-            }
-            throw error;
           }
-        });
+          return result.etag;
+        } catch (error) {
+          inFlight.set(part.partNumber, 0);
+          throw error;
+        }
       },
       partSignal,
       retry,
+      context.retryBudget,
     );
   }
 }

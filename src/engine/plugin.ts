@@ -26,6 +26,10 @@ export interface S3UploadPluginOptions extends PluginOpts {
   retry: RetryOptions;
   /** Least time between two progress events of one file, ms. */
   progressIntervalMs: number;
+  /** A PUT with no progress for this long is aborted and retried, ms. */
+  stallTimeoutMs: number;
+  /** Retries one file may spend in all. */
+  fileRetryBudget: number;
 }
 
 /** Per-file outcome the Uppy file has no field for. */
@@ -212,6 +216,8 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
       data,
       file: fileContext(file.name ?? 'file', data, file.meta),
       retry: this.opts.retry,
+      retryBudget: { remaining: this.opts.fileRetryBudget },
+      stallTimeoutMs: this.opts.stallTimeoutMs,
       // Progress never goes backwards: a retried part's lost bytes are made up before the bar moves again.
       onProgress: (bytes) => {
         if (bytes <= reported) return;

@@ -9,7 +9,14 @@ export interface RetryOptions {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 500, maxDelayMs: 10_000 };
+export const DEFAULT_RETRY: RetryOptions = { attempts: 6, baseDelayMs: 500, maxDelayMs: 15_000 };
+
+/** Retries one file may spend across all its requests, so a hopeless file fails instead of retrying forever. */
+export interface RetryBudget {
+  remaining: number;
+}
+
+export const DEFAULT_FILE_RETRY_BUDGET = 30;
 
 /** Full-jitter backoff (AWS architecture blog): a random wait in [0, min(max, base·2^n)). */
 export function backoffDelay(attempt: number, options: RetryOptions, random = Math.random): number {
@@ -38,6 +45,7 @@ export async function withRetry<T>(
   task: (attempt: number) => Promise<T>,
   signal: AbortSignal,
   options: RetryOptions = DEFAULT_RETRY,
+  budget?: RetryBudget,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -45,6 +53,10 @@ export async function withRetry<T>(
     } catch (error) {
       const retryable = error instanceof UploadError && error.retryable;
       if (!retryable || isCanceled(error) || signal.aborted || attempt + 1 >= options.attempts) throw error;
+      if (budget) {
+        if (budget.remaining <= 0) throw error;
+        budget.remaining--;
+      }
       await sleep(backoffDelay(attempt + 1, options), signal);
     }
   }

@@ -1,7 +1,7 @@
 import { UploadError } from '../protocol/errors.js';
 import type { PresignPutResult } from '../protocol/types.js';
 import { withRetry } from './retry.js';
-import { isExpiredUrlError } from './storage-errors.js';
+import { sendToStorage } from './storage-request.js';
 import { expiresSoon, type TransferContext, type TransferResult } from './transfer.js';
 
 /** Uploads a file with one presigned PUT, re-signing when the URL expired or is about to. */
@@ -24,23 +24,24 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
 
   const stored = await withRetry(
     async () => {
-      if (!signed || expiresSoon(signed.expiresAt)) signed = await sign();
-      const request = signed;
-      try {
-        const { etag } = await context.storagePool.run(context.priority, signal, () =>
-          context.put(request, context.data, signal, context.onProgress),
-        );
-        return { request, etag };
-      } catch (error) {
-        if (error instanceof UploadError && isExpiredUrlError(error, request)) {
+      const { result, request } = await sendToStorage(
+        context,
+        signal,
+        async () => {
+          if (!signed || expiresSoon(signed.expiresAt)) signed = await sign();
+          return signed;
+        },
+        context.data,
+        context.onProgress,
+        () => {
           signed = undefined;
-          throw new UploadError({ ...error, retryable: true, message: error.message });
-        }
-        throw error;
-      }
+        },
+      );
+      return { request: request as Extract<PresignPutResult, { ok: true }>, etag: result.etag };
     },
     signal,
     context.retry,
+    context.retryBudget,
   );
   const { request, etag } = stored;
   if (request.confirm) {
@@ -49,6 +50,7 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
       () => client.send({ operation: 'complete-put', file: context.file, key: request.key, token: request.token }, signal),
       signal,
       context.retry,
+      context.retryBudget,
     );
     return { key: confirmed.key, ...(confirmed.etag ? { etag: confirmed.etag } : {}) };
   }

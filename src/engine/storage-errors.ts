@@ -21,6 +21,14 @@ export function isExpiredUrlError(error: UploadError, request?: SignedRequest): 
   return request !== undefined && expiresSoon(request.expiresAt);
 }
 
+/** The store asks for fewer requests: 503 SlowDown, 429, or any 503. */
+export function isThrottling(error: UploadError): boolean {
+  return error.code === 'storage_refused' && (error.status === 429 || error.status === 503 || error.storageCode === 'SlowDown');
+}
+
+/** The store refused a body whose digest did not match: corrupted on the way, worth sending again. */
+const DIGEST_CODES = new Set(['BadDigest', 'InvalidDigest', 'XAmzContentSHA256Mismatch', 'XAmzContentChecksumMismatch']);
+
 export function storageError(status: number, body: string): UploadError {
   const { code, message } = parseS3Error(body);
   const what = code ? `${code}${message ? `: ${message}` : ''}` : `HTTP ${status}`;
@@ -29,6 +37,6 @@ export function storageError(status: number, body: string): UploadError {
     status,
     storageCode: code,
     message: `The storage refused the upload (${status} ${what}).`,
-    retryable: isRetryableStatus(status),
+    retryable: isRetryableStatus(status) || DIGEST_CODES.has(code ?? ''),
   });
 }

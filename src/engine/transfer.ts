@@ -1,7 +1,7 @@
 import type { SignClient } from '../protocol/client.js';
 import type { FileContext, MultipartHandle, SignedRequest } from '../protocol/types.js';
 import type { RequestPool } from './request-pool.js';
-import type { RetryOptions } from './retry.js';
+import type { RetryBudget, RetryOptions } from './retry.js';
 
 export interface PutResult {
   /** The ETag response header, or null when CORS hides it. */
@@ -32,6 +32,10 @@ export interface TransferContext {
   data: Blob;
   file: FileContext;
   retry: RetryOptions;
+  /** Retries this file may still spend, across all its requests. */
+  retryBudget?: RetryBudget;
+  /** A PUT that reports no progress for this long is aborted and retried. */
+  stallTimeoutMs: number;
   /** Bytes of this file stored or in flight so far. May dip after a failed attempt; the caller keeps it monotonic. */
   onProgress: (bytesUploaded: number) => void;
 }

@@ -2,7 +2,7 @@ import Uppy, { type UppyFile } from '@uppy/core';
 import { SignClient, type SignClientOptions } from '../protocol/client.js';
 import type { UploadError } from '../protocol/errors.js';
 import { type PluginState, S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
-import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import { DEFAULT_FILE_RETRY_BUDGET, DEFAULT_RETRY, type RetryOptions } from './retry.js';
 
 const MiB = 1024 * 1024;
 
@@ -17,8 +17,10 @@ export interface UploaderOptions extends SignClientOptions {
   autoUpload?: boolean;
   /** Application metadata sent to the signer with each file. */
   metadata?: Record<string, string> | ((file: File | Blob) => Record<string, string>);
-  /** Retry policy for each request. */
-  retry?: Partial<RetryOptions>;
+  /** Retry policy: attempts per request and backoff (defaults: 6 attempts, 0.5–15 s full jitter), and `perFile`, the retries one file may spend in all (30). */
+  retry?: Partial<RetryOptions> & { perFile?: number };
+  /** A request that sends no bytes for this long is aborted and retried. Default 30 000 ms. */
+  stallTimeoutMs?: number;
   /** Called when one file has uploaded. */
   onFileComplete?: (result: FileResult) => void;
   /** Called when one file failed (after retries) or was canceled. */
@@ -110,6 +112,8 @@ export class Uploader {
       signBatchSize: 20,
       retry: { ...DEFAULT_RETRY, ...options.retry },
       progressIntervalMs: 100,
+      stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
+      fileRetryBudget: options.retry?.perFile ?? DEFAULT_FILE_RETRY_BUDGET,
     });
     this.#plugin = this.uppy.getPlugin('S3DirectUpload') as unknown as S3UploadPlugin;
     this.#snapshot = this.#computeSnapshot();
