@@ -156,7 +156,7 @@ class PartSigner {
   async urlFor(partNumber: number, signal: AbortSignal): Promise<SignedRequest> {
     for (;;) {
       const cached = this.#urls.get(partNumber);
-      if (cached && !expiresSoon(cached.expiresAt)) {
+      if (cached && !expiresSoon(cached.expiresAt, this.context.client.now())) {
         this.#prefetchAfter(partNumber, signal);
         return cached;
       }
@@ -185,7 +185,7 @@ class PartSigner {
       if (numbers.length >= this.batchSize) break;
       if (part.partNumber < first || this.#pending.has(part.partNumber)) continue;
       const cached = this.#urls.get(part.partNumber);
-      if (part.partNumber !== first && cached && !expiresSoon(cached.expiresAt)) continue;
+      if (part.partNumber !== first && cached && !expiresSoon(cached.expiresAt, this.context.client.now())) continue;
       numbers.push(part.partNumber);
     }
     const request = withRetry(

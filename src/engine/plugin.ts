@@ -281,6 +281,28 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     });
   }
 
+  /** Files paused because the browser went offline, to resume when it is back. */
+  readonly #offlinePaused = new Set<string>();
+
+  /** The browser went offline: pause every running file (in-flight requests would only fail). */
+  pauseForOffline(): void {
+    for (const [fileId, running] of this.#running) {
+      if (running.reason) continue;
+      this.#offlinePaused.add(fileId);
+      this.uppy.setFileState(fileId, { isPaused: true });
+      this.#stop(fileId, 'pause');
+    }
+  }
+
+  /** The browser is back online: resume what going offline paused, and nothing the user paused. */
+  resumeAfterOffline(): void {
+    for (const fileId of this.#offlinePaused) {
+      if (this.uppy.getFile(fileId)) this.uppy.setFileState(fileId, { isPaused: false });
+      this.#resume(fileId);
+    }
+    this.#offlinePaused.clear();
+  }
+
   /** Aborts every multipart upload still open, for page unload. */
   abortAllMultipart(): void {
     for (const fileId of this.#running.keys()) this.#stop(fileId, 'destroy');

@@ -28,7 +28,7 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
         context,
         signal,
         async () => {
-          if (!signed || expiresSoon(signed.expiresAt)) signed = await sign();
+          if (!signed || expiresSoon(signed.expiresAt, client.now())) signed = await sign();
           return signed;
         },
         context.data,

@@ -15,10 +15,10 @@ const EXPIRED_CODES = new Set(['ExpiredToken', 'RequestExpired', 'ExpiredRequest
  * the expiry; Ceph RGW answers a bare AccessDenied, so a 403 for a URL whose
  * own `expiresAt` has (nearly) passed counts too.
  */
-export function isExpiredUrlError(error: UploadError, request?: SignedRequest): boolean {
+export function isExpiredUrlError(error: UploadError, request?: SignedRequest, now = Date.now()): boolean {
   if (error.code !== 'storage_refused' || error.status !== 403) return false;
   if (EXPIRED_CODES.has(error.storageCode ?? '') || /expired/i.test(error.message)) return true;
-  return request !== undefined && expiresSoon(request.expiresAt);
+  return request !== undefined && expiresSoon(request.expiresAt, now);
 }
 
 /** The store asks for fewer requests: 503 SlowDown, 429, or any 503. */

@@ -52,7 +52,7 @@ export function sendToStorage(
       }
       if (signal.aborted) throw canceledError();
       if (error instanceof UploadError && isThrottling(error)) pool.throttled();
-      if (error instanceof UploadError && isExpiredUrlError(error, signed)) {
+      if (error instanceof UploadError && isExpiredUrlError(error, signed, context.client.now())) {
         onExpired();
         throw new UploadError({ ...error, retryable: true, message: error.message });
       }

@@ -45,6 +45,10 @@ export interface UploadFile {
   /** The object key the server chose, once uploaded. */
   key?: string;
   error?: UploadError;
+  /** Smoothed upload speed, bytes per second, while uploading. */
+  speed?: number;
+  /** Seconds left at the smoothed speed, while uploading. */
+  eta?: number;
 }
 
 export interface UploadTotals {
@@ -56,12 +60,18 @@ export interface UploadTotals {
   uploading: number;
   complete: number;
   failed: number;
+  /** Bytes per second over all uploading files. */
+  speed: number;
+  /** Seconds left for everything, at that speed; undefined while unknown. */
+  eta?: number;
 }
 
 export interface UploaderSnapshot {
   files: readonly UploadFile[];
   totals: UploadTotals;
   isUploading: boolean;
+  /** The browser is offline; running uploads are paused and resume by themselves when it is back. */
+  isOffline: boolean;
 }
 
 /** How one file of a batch ended. */
@@ -95,6 +105,18 @@ export class Uploader {
   readonly #fileCache = new WeakMap<object, { error: unknown; canceled: boolean; value: UploadFile }>();
   #snapshot: UploaderSnapshot;
   #unload?: () => void;
+  #offline = false;
+  readonly #speeds = new SpeedMeter();
+  #onOffline = () => {
+    this.#offline = true;
+    this.#plugin.pauseForOffline();
+    this.#onStateUpdate();
+  };
+  #onOnline = () => {
+    this.#offline = false;
+    this.#plugin.resumeAfterOffline();
+    this.#onStateUpdate();
+  };
 
   constructor(options: UploaderOptions) {
     this.#options = options;
@@ -125,6 +147,9 @@ export class Uploader {
       // Leaving the page mid-upload must not leave multipart uploads behind.
       this.#unload = () => this.#plugin.abortAllMultipart();
       window.addEventListener('pagehide', this.#unload);
+      window.addEventListener('offline', this.#onOffline);
+      window.addEventListener('online', this.#onOnline);
+      this.#offline = navigator.onLine === false;
     }
   }
 
@@ -224,7 +249,11 @@ export class Uploader {
   }
 
   destroy(): void {
-    if (this.#unload) window.removeEventListener('pagehide', this.#unload);
+    if (this.#unload) {
+      window.removeEventListener('pagehide', this.#unload);
+      window.removeEventListener('offline', this.#onOffline);
+      window.removeEventListener('online', this.#onOnline);
+    }
     this.uppy.off('state-update', this.#onStateUpdate);
     this.uppy.off('upload-success', this.#onUploadSuccess);
     this.uppy.off('upload-error', this.#onUploadError);
@@ -283,9 +312,13 @@ export class Uploader {
       uploading: 0,
       complete: 0,
       failed: 0,
+      speed: 0,
     };
     for (const file of files) {
-      if (file.status === 'uploading') totals.uploading++;
+      if (file.status === 'uploading') {
+        totals.uploading++;
+        totals.speed += file.speed ?? 0;
+      }
       if (file.status === 'complete') totals.complete++;
       if (file.status === 'error') totals.failed++;
       if (file.status === 'error' || file.status === 'canceled') continue;
@@ -293,7 +326,9 @@ export class Uploader {
       totals.bytesUploaded += file.bytesUploaded;
     }
     totals.progress = totals.bytesTotal > 0 ? totals.bytesUploaded / totals.bytesTotal : totals.complete > 0 ? 1 : 0;
-    return { files, totals, isUploading: totals.uploading > 0 };
+    const remaining = totals.bytesTotal - totals.bytesUploaded;
+    if (totals.speed > 0 && remaining > 0) totals.eta = remaining / totals.speed;
+    return { files, totals, isUploading: totals.uploading > 0, isOffline: this.#offline };
   }
 
   /** Same Uppy file object and outcome give the same UploadFile object, so unchanged rows need not re-render. */
@@ -312,6 +347,7 @@ export class Uploader {
     else if (file.isPaused) status = 'paused';
     else if (file.progress.uploadStarted) status = 'uploading';
     else status = 'queued';
+    const speed = status === 'uploading' ? this.#speeds.sample(file.id, bytesUploaded) : this.#speeds.forget(file.id);
     const value: UploadFile = {
       id: file.id,
       name: file.name ?? 'file',
@@ -323,9 +359,38 @@ export class Uploader {
       progress: size > 0 ? bytesUploaded / size : complete ? 1 : 0,
       ...(file.response?.body?.key ? { key: file.response.body.key } : {}),
       ...(error && status === 'error' ? { error } : {}),
+      ...(speed !== undefined ? { speed, ...(speed > 0 && size > bytesUploaded ? { eta: (size - bytesUploaded) / speed } : {}) } : {}),
     };
     this.#fileCache.set(file, { error, canceled, value });
     return value;
+  }
+}
+
+/**
+ * Upload speed per file, smoothed (exponentially weighted over samples at
+ * least 250 ms apart), so the displayed speed and ETA do not jump with
+ * every progress event.
+ */
+class SpeedMeter {
+  readonly #samples = new Map<string, { bytes: number; time: number; speed?: number }>();
+
+  sample(fileId: string, bytes: number, now = performance.now()): number | undefined {
+    const previous = this.#samples.get(fileId);
+    if (!previous) {
+      this.#samples.set(fileId, { bytes, time: now });
+      return undefined;
+    }
+    const elapsed = now - previous.time;
+    if (elapsed < 250) return previous.speed;
+    const instant = (Math.max(0, bytes - previous.bytes) * 1000) / elapsed;
+    const speed = previous.speed === undefined ? instant : 0.3 * instant + 0.7 * previous.speed;
+    this.#samples.set(fileId, { bytes, time: now, speed });
+    return speed;
+  }
+
+  forget(fileId: string): undefined {
+    this.#samples.delete(fileId);
+    return undefined;
   }
 }
 

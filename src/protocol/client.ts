@@ -38,10 +38,25 @@ export class SignClient {
   readonly #options: SignClientOptions;
   readonly #endpointName: string;
   #pendingPresigns: PendingPresign[] = [];
+  #clockOffsetMs = 0;
 
   constructor(options: SignClientOptions) {
     this.#options = options;
     this.#endpointName = typeof options.signUrl === 'string' ? `The signing endpoint ${options.signUrl}` : 'The signUrl function';
+  }
+
+  /**
+   * The server's clock, as far as the endpoint's `Date` header tells (to the
+   * second). URL expiry times are the server's; judging them by a skewed
+   * browser clock would re-sign too early or use URLs already dead.
+   */
+  now(): number {
+    return Date.now() + this.#clockOffsetMs;
+  }
+
+  /** How far the browser's clock is behind the server's, ms (negative when ahead). */
+  get clockOffsetMs(): number {
+    return this.#clockOffsetMs;
   }
 
   /** Sends one protocol request and returns its validated answer. */
@@ -144,6 +159,14 @@ export class SignClient {
     }
   }
 
+  #observeClock(date: string | null): void {
+    const serverTime = date ? Date.parse(date) : Number.NaN;
+    if (Number.isNaN(serverTime)) return;
+    const offset = serverTime - Date.now();
+    // The header has one-second resolution: smaller differences are noise.
+    this.#clockOffsetMs = Math.abs(offset) > 2000 ? offset : 0;
+  }
+
   async #post(url: string, request: SignRequest, signal: AbortSignal): Promise<unknown> {
     const { headers, credentials = 'same-origin' } = this.#options;
     const extraHeaders = typeof headers === 'function' ? await headers() : headers;
@@ -160,6 +183,7 @@ export class SignClient {
       keepalive: request.operation === 'abort-multipart',
     });
     const text = await response.text();
+    this.#observeClock(response.headers.get('date'));
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);

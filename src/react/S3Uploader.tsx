@@ -30,7 +30,7 @@ export function S3Uploader({ className, label = 'Drop files here or click to bro
         </svg>
         <span className="s3u-dropzone__label">{label}</span>
       </div>
-      <StatusBar totals={upload.totals} />
+      <StatusBar totals={upload.totals} isOffline={upload.isOffline} />
       {upload.files.length > 0 && (
         <FileList>
           {upload.files.map((file) => (

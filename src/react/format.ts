@@ -19,3 +19,19 @@ export function formatBytes(bytes: number, locale?: string): string {
 export function formatPercent(fraction: number, locale?: string): string {
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
 }
+
+/** "12 s", "3 min", "1 h 5 min" in the user's locale. */
+export function formatDuration(seconds: number, locale?: string): string {
+  const unit = (value: number, name: 'second' | 'minute' | 'hour') =>
+    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: 0 }).format(value);
+  if (seconds < 60) return unit(Math.max(1, Math.round(seconds)), 'second');
+  if (seconds < 3600) return unit(Math.round(seconds / 60), 'minute');
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.round((seconds % 3600) / 60);
+  return minutes > 0 ? `${unit(hours, 'hour')} ${unit(minutes, 'minute')}` : unit(hours, 'hour');
+}
+
+/** "3.2 MB/s". */
+export function formatSpeed(bytesPerSecond: number, locale?: string): string {
+  return `${formatBytes(bytesPerSecond, locale)}/s`;
+}

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { UploadFile, UploadTotals } from '../engine/uploader.js';
-import { formatBytes, formatPercent } from './format.js';
+import { formatBytes, formatDuration, formatPercent, formatSpeed } from './format.js';
 
 /** A labelled progress bar with its value exposed to assistive technology. */
 export function ProgressBar({ value, label }: { value: number; label: string }) {
@@ -45,6 +45,8 @@ export function FileItem({ file, onCancel, onRetry, onRemove }: FileItemProps) {
         <span className="s3u-file__status">
           {STATUS_TEXT[file.status]}
           {file.status === 'uploading' ? ` · ${formatPercent(file.progress)}` : ''}
+          {file.status === 'uploading' && file.speed ? ` · ${formatSpeed(file.speed)}` : ''}
+          {file.status === 'uploading' && file.eta !== undefined ? ` · ${formatDuration(file.eta)} left` : ''}
         </span>
         <span className="s3u-file__actions">
           {active && (
@@ -87,14 +89,21 @@ export function FileList({ children }: { children: ReactNode }) {
 }
 
 /** Total progress over all files, and how many are done. */
-export function StatusBar({ totals }: { totals: UploadTotals }) {
+export function StatusBar({ totals, isOffline = false }: { totals: UploadTotals; isOffline?: boolean }) {
   if (totals.files === 0) return null;
   return (
     <div className="s3u-status">
+      {isOffline && (
+        <p className="s3u-status__offline" role="status">
+          You are offline. Uploads are paused and resume by themselves when the connection is back.
+        </p>
+      )}
       <ProgressBar value={totals.progress} label="Total upload progress" />
       <span className="s3u-status__text">
         {totals.complete} of {totals.files} uploaded · {formatBytes(totals.bytesUploaded)} of {formatBytes(totals.bytesTotal)}
         {totals.failed > 0 ? ` · ${totals.failed} failed` : ''}
+        {totals.uploading > 0 && totals.speed > 0 ? ` · ${formatSpeed(totals.speed)}` : ''}
+        {totals.uploading > 0 && totals.eta !== undefined ? ` · ${formatDuration(totals.eta)} left` : ''}
       </span>
     </div>
   );

@@ -50,8 +50,9 @@ export interface UseS3UploadResult extends UploaderSnapshot {
 
 const SERVER_SNAPSHOT: UploaderSnapshot = {
   files: [],
-  totals: { files: 0, bytesTotal: 0, bytesUploaded: 0, progress: 0, uploading: 0, complete: 0, failed: 0 },
+  totals: { files: 0, bytesTotal: 0, bytesUploaded: 0, progress: 0, uploading: 0, complete: 0, failed: 0, speed: 0 },
   isUploading: false,
+  isOffline: false,
 };
 const getServerSnapshot = () => SERVER_SNAPSHOT;
 
