@@ -1,6 +1,7 @@
 import { canceledError, isCanceled, UploadError } from '../protocol/errors.js';
 import { type PartRange, planParts } from '../protocol/part-plan.js';
 import type { MultipartHandle, SignedRequest } from '../protocol/types.js';
+import { computeDigest } from './digest.js';
 import { withRetry } from './retry.js';
 import { sendToStorage } from './storage-request.js';
 import { expiresSoon, type MultipartProgress, type TransferContext, type TransferResult } from './transfer.js';
@@ -153,6 +154,18 @@ class PartSigner {
     this.#urls.delete(partNumber);
   }
 
+  /** The digest of each part, off the main thread, when the server asked for integrity. */
+  async #checksums(numbers: number[]): Promise<Record<string, string> | undefined> {
+    const algorithm = this.upload.checksumAlgorithm;
+    if (!algorithm) return undefined;
+    const checksums: Record<string, string> = {};
+    for (const number of numbers) {
+      const part = this.parts.find((candidate) => candidate.partNumber === number) as PartRange;
+      checksums[String(number)] = await (this.context.digest ?? computeDigest)(algorithm, this.context.data.slice(part.start, part.end));
+    }
+    return checksums;
+  }
+
   async urlFor(partNumber: number, signal: AbortSignal): Promise<SignedRequest> {
     for (;;) {
       const cached = this.#urls.get(partNumber);
@@ -167,6 +180,8 @@ class PartSigner {
 
   /** Keeps half a batch of URLs ready beyond `partNumber`, so parts rarely wait for the endpoint. */
   #prefetchAfter(partNumber: number, signal: AbortSignal): void {
+    // With integrity on, each URL carries its part's digest: parts are signed one by one, when due.
+    if (this.upload.checksumAlgorithm) return;
     const lookahead = Math.ceil(this.batchSize / 2);
     const target = this.parts.find(
       (part) =>
@@ -181,19 +196,32 @@ class PartSigner {
 
   #fetchFrom(first: number, signal: AbortSignal): Promise<void> {
     const numbers: number[] = [];
+    const batchSize = this.upload.checksumAlgorithm ? 1 : this.batchSize;
     for (const part of this.parts) {
-      if (numbers.length >= this.batchSize) break;
+      if (numbers.length >= batchSize) break;
       if (part.partNumber < first || this.#pending.has(part.partNumber)) continue;
       const cached = this.#urls.get(part.partNumber);
       if (part.partNumber !== first && cached && !expiresSoon(cached.expiresAt, this.context.client.now())) continue;
       numbers.push(part.partNumber);
     }
-    const request = withRetry(
-      () =>
-        this.context.client.send({ operation: 'sign-parts', file: this.context.file, upload: this.upload, partNumbers: numbers }, signal),
-      signal,
-      this.context.retry,
-    )
+    const request = this.#checksums(numbers)
+      .then((checksums) =>
+        withRetry(
+          () =>
+            this.context.client.send(
+              {
+                operation: 'sign-parts',
+                file: this.context.file,
+                upload: this.upload,
+                partNumbers: numbers,
+                ...(checksums ? { checksums } : {}),
+              },
+              signal,
+            ),
+          signal,
+          this.context.retry,
+        ),
+      )
       .then(({ parts }) => {
         for (const part of parts) this.#urls.set(part.partNumber, part);
         if (!this.#urls.has(first)) {

@@ -1,7 +1,7 @@
 import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
 import type { SignClient } from '../protocol/client.js';
 import { isCanceled, UploadError } from '../protocol/errors.js';
-import type { FileContext } from '../protocol/types.js';
+import type { ChecksumAlgorithm, FileContext } from '../protocol/types.js';
 import { abortMultipart } from './multipart.js';
 import { RequestPool } from './request-pool.js';
 import type { RetryOptions } from './retry.js';
@@ -30,6 +30,8 @@ export interface S3UploadPluginOptions extends PluginOpts {
   stallTimeoutMs: number;
   /** Retries one file may spend in all. */
   fileRetryBudget: number;
+  /** Digest every single PUT with this algorithm (the server's `checksum`). */
+  checksum?: ChecksumAlgorithm;
 }
 
 /** Per-file outcome the Uppy file has no field for. */
@@ -218,6 +220,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
       retry: this.opts.retry,
       retryBudget: { remaining: this.opts.fileRetryBudget },
       stallTimeoutMs: this.opts.stallTimeoutMs,
+      ...(this.opts.checksum ? { checksum: this.opts.checksum } : {}),
       // Progress never goes backwards: a retried part's lost bytes are made up before the bar moves again.
       onProgress: (bytes) => {
         if (bytes <= reported) return;

@@ -1,5 +1,6 @@
 import { UploadError } from '../protocol/errors.js';
 import type { PresignPutResult } from '../protocol/types.js';
+import { computeDigest } from './digest.js';
 import { withRetry } from './retry.js';
 import { sendToStorage } from './storage-request.js';
 import { expiresSoon, type TransferContext, type TransferResult } from './transfer.js';
@@ -9,8 +10,12 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
   const { client, signal } = context;
   let signed: Extract<PresignPutResult, { ok: true }> | undefined;
 
+  let file = context.file;
   const sign = async () => {
-    const result = await client.presignPut(context.file, signal);
+    if (context.checksum && file.checksum === undefined) {
+      file = { ...file, checksum: await (context.digest ?? computeDigest)(context.checksum, context.data) };
+    }
+    const result = await client.presignPut(file, signal);
     if (!result.ok) {
       throw new UploadError({
         code: 'endpoint_refused',
@@ -47,7 +52,7 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
   if (request.confirm) {
     // The server verifies the stored object (size, type) and may record it before the upload counts as done.
     const confirmed = await withRetry(
-      () => client.send({ operation: 'complete-put', file: context.file, key: request.key, token: request.token }, signal),
+      () => client.send({ operation: 'complete-put', file, key: request.key, token: request.token }, signal),
       signal,
       context.retry,
       context.retryBudget,

@@ -1,5 +1,5 @@
 import type { SignClient } from '../protocol/client.js';
-import type { FileContext, MultipartHandle, SignedRequest } from '../protocol/types.js';
+import type { ChecksumAlgorithm, FileContext, MultipartHandle, SignedRequest } from '../protocol/types.js';
 import type { RequestPool } from './request-pool.js';
 import type { RetryBudget, RetryOptions } from './retry.js';
 
@@ -36,6 +36,10 @@ export interface TransferContext {
   retryBudget?: RetryBudget;
   /** A PUT that reports no progress for this long is aborted and retried. */
   stallTimeoutMs: number;
+  /** Digest for single PUTs when the server requires integrity (multipart uploads follow their handle). */
+  checksum?: ChecksumAlgorithm;
+  /** Computes a base64 digest. Default: a Web Worker in browsers, in place elsewhere. */
+  digest?: (algorithm: ChecksumAlgorithm, blob: Blob) => Promise<string>;
   /** Bytes of this file stored or in flight so far. May dip after a failed attempt; the caller keeps it monotonic. */
   onProgress: (bytesUploaded: number) => void;
 }

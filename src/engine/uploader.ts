@@ -1,6 +1,7 @@
 import Uppy, { type UppyFile } from '@uppy/core';
 import { SignClient, type SignClientOptions } from '../protocol/client.js';
 import type { UploadError } from '../protocol/errors.js';
+import type { ChecksumAlgorithm } from '../protocol/types.js';
 import { type PluginState, S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
 import { DEFAULT_FILE_RETRY_BUDGET, DEFAULT_RETRY, type RetryOptions } from './retry.js';
 
@@ -21,6 +22,12 @@ export interface UploaderOptions extends SignClientOptions {
   retry?: Partial<RetryOptions> & { perFile?: number };
   /** A request that sends no bytes for this long is aborted and retried. Default 30 000 ms. */
   stallTimeoutMs?: number;
+  /**
+   * Send a digest with every single PUT: set it to the server's `checksum`
+   * (`md5`, `sha256` or `crc32`). Multipart uploads follow the server's
+   * choice by themselves. Digests are computed in a Web Worker.
+   */
+  checksum?: ChecksumAlgorithm;
   /** Called when one file has uploaded. */
   onFileComplete?: (result: FileResult) => void;
   /** Called when one file failed (after retries) or was canceled. */
@@ -136,6 +143,7 @@ export class Uploader {
       progressIntervalMs: 100,
       stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
       fileRetryBudget: options.retry?.perFile ?? DEFAULT_FILE_RETRY_BUDGET,
+      ...(options.checksum ? { checksum: options.checksum } : {}),
     });
     this.#plugin = this.uppy.getPlugin('S3DirectUpload') as unknown as S3UploadPlugin;
     this.#snapshot = this.#computeSnapshot();
