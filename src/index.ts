@@ -3,6 +3,7 @@
  * protocol's types and client.
  */
 
+export { IndexedDbResumeStore, MemoryResumeStore, type ResumeRecord, type ResumeStore } from './engine/resume-store.js';
 export {
   type AddFilesResult,
   createUploader,

@@ -11,6 +11,8 @@ export interface MultipartOptions {
   partSize: number;
   /** How many part URLs one `sign-parts` call fetches ahead (≤ 100). */
   signBatchSize: number;
+  /** Told when the server created the upload (to remember it across reloads). */
+  onCreated?: (upload: MultipartHandle) => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function multipartUpload(
       retry,
     );
     progress.current = { upload, etags: new Map() };
+    options.onCreated?.(upload);
     if (signal.aborted) throw canceledError();
   }
   const { upload, etags } = progress.current;

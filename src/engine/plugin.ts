@@ -1,9 +1,12 @@
 import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
 import type { SignClient } from '../protocol/client.js';
 import { isCanceled, UploadError } from '../protocol/errors.js';
-import type { ChecksumAlgorithm, FileContext } from '../protocol/types.js';
+import { planParts } from '../protocol/part-plan.js';
+import type { ChecksumAlgorithm, FileContext, MultipartHandle } from '../protocol/types.js';
+import { fingerprint } from './fingerprint.js';
 import { abortMultipart } from './multipart.js';
 import { RequestPool } from './request-pool.js';
+import type { ResumeStore } from './resume-store.js';
 import type { RetryOptions } from './retry.js';
 import type { MultipartProgress, TransferContext } from './transfer.js';
 import { uploadFile } from './upload-file.js';
@@ -32,6 +35,8 @@ export interface S3UploadPluginOptions extends PluginOpts {
   fileRetryBudget: number;
   /** Digest every single PUT with this algorithm (the server's `checksum`). */
   checksum?: ChecksumAlgorithm;
+  /** Remember multipart uploads across reloads here; absent, a reload aborts them. */
+  resume?: { store: ResumeStore; maxAgeMs?: number };
 }
 
 /** Per-file outcome the Uppy file has no field for. */
@@ -57,7 +62,9 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
   readonly #pool: RequestPool;
   readonly #running = new Map<string, RunningFile>();
   /** Multipart uploads in progress, kept across pause and failure so a retry sends only missing parts. */
-  readonly #multipart = new Map<string, { file: FileContext; current?: MultipartProgress }>();
+  readonly #multipart = new Map<string, MultipartEntry>();
+  /** Set while the uploader is torn down (unmount, reload): uploads stay open to be resumed. */
+  #leaving = false;
   #sequence = 0;
 
   constructor(uppy: Uppy<UploadMeta, UploadBody>, options: S3UploadPluginOptions) {
@@ -105,6 +112,10 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
 
   #onFileRemoved = (file: { id: string } | undefined) => {
     if (!file) return;
+    if (this.#leaving && this.opts.resume) {
+      this.#stop(file.id, 'destroy');
+      return;
+    }
     if (this.#running.has(file.id)) this.#stop(file.id, 'remove');
     else this.#discardMultipart(file.id);
     this.#forgetOutcome(file.id);
@@ -170,6 +181,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
         if (running.reason) break;
         try {
           const body = await this.#transfer(fileId, priority, running.controller.signal);
+          this.#forgetResumable(this.#multipart.get(fileId));
           this.#multipart.delete(fileId);
           const current = this.uppy.getFile(fileId);
           if (current) this.uppy.emit('upload-success', current, { status: 200, body });
@@ -180,9 +192,10 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
           return;
         }
       }
-      // Stopped for good: cancel, removal or destroy.
+      // Stopped for good: cancel, removal or destroy. Leaving the page keeps resumable uploads open.
       if (running.reason === 'cancel') this.#markCanceled(fileId);
-      this.#discardMultipart(fileId);
+      if (running.reason === 'destroy' && this.#leaving && this.opts.resume) this.#multipart.delete(fileId);
+      else this.#discardMultipart(fileId);
     } finally {
       this.#running.delete(fileId);
     }
@@ -231,9 +244,12 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
       },
     };
     try {
-      const progress = this.#multipart.get(fileId) ?? { file: context.file };
-      this.#multipart.set(fileId, progress);
-      return { ...(await uploadFile(context, this.opts, progress)) };
+      const entry = this.#multipart.get(fileId) ?? { file: context.file };
+      this.#multipart.set(fileId, entry);
+      const multipart = data.size > this.opts.multipartThreshold;
+      if (multipart && !entry.current && this.opts.resume) await this.#restore(entry, data, file.name ?? 'file');
+      const onCreated = (upload: MultipartHandle) => this.#remember(entry, upload);
+      return { ...(await uploadFile({ ...context, file: entry.file }, { ...this.opts, onCreated }, entry)) };
     } finally {
       clearTimeout(trailing);
     }
@@ -270,18 +286,79 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     this.setPluginState({ errors: otherErrors, canceled: otherCanceled });
   }
 
-  /** Aborts the file's multipart upload on the server, if it has one; failures are reported, never thrown. */
-  #discardMultipart(fileId: string): void {
-    const entry = this.#multipart.get(fileId);
-    this.#multipart.delete(fileId);
-    const upload = entry?.current?.upload;
-    if (!entry || !upload) return;
-    abortMultipart({ client: this.opts.client, retry: this.opts.retry, file: entry.file }, upload).catch((error: unknown) => {
+  /**
+   * Picks up a multipart upload a previous page left open for this same file
+   * (same fingerprint): lists the parts already stored and keeps those whose
+   * size is right, so only the rest is sent.
+   */
+  async #restore(entry: MultipartEntry, data: Blob, name: string): Promise<void> {
+    const store = this.opts.resume?.store;
+    if (!store) return;
+    try {
+      entry.fingerprint ??= await fingerprint(data, name);
+      const record = await store.get(entry.fingerprint);
+      if (!record) return;
+      const expired = Date.now() - record.createdAt > (this.opts.resume?.maxAgeMs ?? DEFAULT_RESUME_MAX_AGE_MS);
+      if (expired || record.file.size !== data.size) {
+        await store.delete(record.fingerprint);
+        if (expired) void this.#abort(record.file, record.upload);
+        return;
+      }
+      const { parts } = await this.opts.client.send({ operation: 'list-parts', file: record.file, upload: record.upload });
+      const plan = new Map(planParts(data.size, record.upload.partSize).map((part) => [part.partNumber, part.end - part.start]));
+      const etags = new Map(parts.filter((part) => plan.get(part.partNumber) === part.size).map((part) => [part.partNumber, part.etag]));
+      entry.file = record.file;
+      entry.current = { upload: record.upload, etags };
+    } catch (error) {
+      // Gone, aborted elsewhere, or from another signer secret: upload fresh.
+      if (entry.fingerprint) await store.delete(entry.fingerprint).catch(() => undefined);
+      this.uppy.log(`Not resuming ${name}: ${error instanceof Error ? error.message : String(error)}`, 'warning');
+    }
+  }
+
+  #remember(entry: MultipartEntry, upload: MultipartHandle): void {
+    const store = this.opts.resume?.store;
+    if (!store || !entry.fingerprint) return;
+    void store.put({ fingerprint: entry.fingerprint, file: entry.file, upload, createdAt: Date.now() }).catch(() => undefined);
+  }
+
+  #forgetResumable(entry: MultipartEntry | undefined): void {
+    if (entry?.fingerprint) void this.opts.resume?.store.delete(entry.fingerprint).catch(() => undefined);
+  }
+
+  /** Aborts uploads remembered for longer than `maxAgeMs`: nobody came back for them. */
+  async purgeExpiredResumable(): Promise<void> {
+    const store = this.opts.resume?.store;
+    if (!store) return;
+    const maxAge = this.opts.resume?.maxAgeMs ?? DEFAULT_RESUME_MAX_AGE_MS;
+    for (const record of await store.all().catch(() => [])) {
+      if (Date.now() - record.createdAt <= maxAge) continue;
+      await store.delete(record.fingerprint).catch(() => undefined);
+      await this.#abort(record.file, record.upload);
+    }
+  }
+
+  /** The uploader is being torn down (unmount or reload): resumable uploads stay open. */
+  prepareToLeave(): void {
+    this.#leaving = true;
+  }
+
+  #abort(file: FileContext, upload: MultipartHandle): Promise<void> {
+    return abortMultipart({ client: this.opts.client, retry: this.opts.retry, file }, upload).catch((error: unknown) => {
       this.uppy.log(
         `Could not abort the multipart upload of ${upload.key}: ${error instanceof Error ? error.message : String(error)}`,
         'warning',
       );
     });
+  }
+
+  /** Aborts the file's multipart upload on the server, if it has one; failures are reported, never thrown. */
+  #discardMultipart(fileId: string): void {
+    const entry = this.#multipart.get(fileId);
+    this.#multipart.delete(fileId);
+    this.#forgetResumable(entry);
+    const upload = entry?.current?.upload;
+    if (entry && upload) void this.#abort(entry.file, upload);
   }
 
   /** Files paused because the browser went offline, to resume when it is back. */
@@ -306,11 +383,21 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     this.#offlinePaused.clear();
   }
 
-  /** Aborts every multipart upload still open, for page unload. */
+  /** Aborts every multipart upload still open (page unload without resume). */
   abortAllMultipart(): void {
     for (const fileId of this.#running.keys()) this.#stop(fileId, 'destroy');
     for (const fileId of [...this.#multipart.keys()]) this.#discardMultipart(fileId);
   }
+}
+
+/** Remembered multipart uploads older than this are aborted rather than resumed. */
+export const DEFAULT_RESUME_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/** A file's multipart upload in this page: what a retry, a resume or an abort needs. */
+interface MultipartEntry {
+  file: FileContext;
+  current?: MultipartProgress;
+  fingerprint?: string;
 }
 
 interface Deferred {

@@ -1,4 +1,5 @@
 import { choosePartSize } from '../protocol/part-plan.js';
+import type { MultipartHandle } from '../protocol/types.js';
 import { multipartUpload } from './multipart.js';
 import { singlePut } from './single-put.js';
 import type { MultipartProgress, TransferContext, TransferResult } from './transfer.js';
@@ -10,6 +11,8 @@ export interface UploadFileOptions {
   partSize: number;
   /** Part URLs fetched per `sign-parts` call. */
   signBatchSize: number;
+  /** Told when a multipart upload was created. */
+  onCreated?: (upload: MultipartHandle) => void;
 }
 
 /**
@@ -23,5 +26,9 @@ export function uploadFile(
 ): Promise<TransferResult> {
   if (context.data.size <= options.multipartThreshold) return singlePut(context);
   const partSize = choosePartSize(context.data.size, options.partSize);
-  return multipartUpload(context, { partSize, signBatchSize: options.signBatchSize }, progress);
+  return multipartUpload(
+    context,
+    { partSize, signBatchSize: options.signBatchSize, ...(options.onCreated ? { onCreated: options.onCreated } : {}) },
+    progress,
+  );
 }

@@ -3,6 +3,7 @@ import { SignClient, type SignClientOptions } from '../protocol/client.js';
 import type { UploadError } from '../protocol/errors.js';
 import type { ChecksumAlgorithm } from '../protocol/types.js';
 import { type PluginState, S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
+import { defaultResumeStore, type ResumeStore } from './resume-store.js';
 import { DEFAULT_FILE_RETRY_BUDGET, DEFAULT_RETRY, type RetryOptions } from './retry.js';
 
 const MiB = 1024 * 1024;
@@ -28,6 +29,12 @@ export interface UploaderOptions extends SignClientOptions {
    * choice by themselves. Digests are computed in a Web Worker.
    */
   checksum?: ChecksumAlgorithm;
+  /**
+   * Resume multipart uploads after a reload: remembered in IndexedDB by file
+   * fingerprint; adding the same file again sends only the missing parts.
+   * Default on where IndexedDB exists; `false` to abort open uploads when the page goes.
+   */
+  resume?: boolean | { store?: ResumeStore; maxAgeMs?: number };
   /** Called when one file has uploaded. */
   onFileComplete?: (result: FileResult) => void;
   /** Called when one file failed (after retries) or was canceled. */
@@ -113,6 +120,7 @@ export class Uploader {
   #snapshot: UploaderSnapshot;
   #unload?: () => void;
   #offline = false;
+  #resumable = false;
   readonly #speeds = new SpeedMeter();
   #onOffline = () => {
     this.#offline = true;
@@ -144,16 +152,20 @@ export class Uploader {
       stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
       fileRetryBudget: options.retry?.perFile ?? DEFAULT_FILE_RETRY_BUDGET,
       ...(options.checksum ? { checksum: options.checksum } : {}),
+      ...resumeOption(options.resume),
     });
     this.#plugin = this.uppy.getPlugin('S3DirectUpload') as unknown as S3UploadPlugin;
     this.#snapshot = this.#computeSnapshot();
+    this.#resumable = resumeOption(options.resume).resume !== undefined;
+    if (this.#resumable) void this.#plugin.purgeExpiredResumable();
     this.uppy.on('state-update', this.#onStateUpdate);
     this.uppy.on('upload-success', this.#onUploadSuccess);
     this.uppy.on('upload-error', this.#onUploadError);
     this.uppy.on('complete', this.#onComplete);
     if (typeof window !== 'undefined') {
-      // Leaving the page mid-upload must not leave multipart uploads behind.
-      this.#unload = () => this.#plugin.abortAllMultipart();
+      // Leaving the page: resumable uploads stay open (remembered, and aborted if
+      // nobody comes back within maxAgeMs); without resume they are aborted now.
+      this.#unload = () => (this.#resumable ? this.#plugin.prepareToLeave() : this.#plugin.abortAllMultipart());
       window.addEventListener('pagehide', this.#unload);
       window.addEventListener('offline', this.#onOffline);
       window.addEventListener('online', this.#onOnline);
@@ -266,6 +278,7 @@ export class Uploader {
     this.uppy.off('upload-success', this.#onUploadSuccess);
     this.uppy.off('upload-error', this.#onUploadError);
     this.uppy.off('complete', this.#onComplete);
+    this.#plugin.prepareToLeave();
     this.uppy.destroy();
     this.#listeners.clear();
   }
@@ -400,6 +413,14 @@ class SpeedMeter {
     this.#samples.delete(fileId);
     return undefined;
   }
+}
+
+function resumeOption(option: UploaderOptions['resume']): { resume?: { store: ResumeStore; maxAgeMs?: number } } {
+  if (option === false) return {};
+  const settings = typeof option === 'object' ? option : {};
+  const store = settings.store ?? defaultResumeStore();
+  if (!store) return {};
+  return { resume: { store, ...(settings.maxAgeMs !== undefined ? { maxAgeMs: settings.maxAgeMs } : {}) } };
 }
 
 /** Creates an uploader; see {@link UploaderOptions}. */

@@ -1,6 +1,6 @@
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUploader, type FileResult, type Uploader, type UploaderOptions } from '../../src/index.js';
+import { createUploader, type FileResult, MemoryResumeStore, type Uploader, type UploaderOptions } from '../../src/index.js';
 import { fakeEndpoint, SIGN_URL } from './fake-endpoint.js';
 import { server } from './msw-server.js';
 
@@ -273,5 +273,70 @@ describe('Uploader', () => {
     expect(after.files[1]).not.toBe(before.files[1]);
     void uploader.start();
     await nextBatch(batches);
+  });
+});
+
+describe('resume after reload', () => {
+  it('sends only the parts not yet stored when the same file is added to a new uploader', async () => {
+    const store = new MemoryResumeStore();
+    const stored = new Map<number, { etag: string; size: number }>();
+    let holdPartThree = true;
+    const { log, handlers } = fakeEndpoint((request) =>
+      request.operation === 'list-parts'
+        ? HttpResponse.json({ parts: [...stored].map(([partNumber, part]) => ({ partNumber, ...part })) })
+        : undefined,
+    );
+    server.use(
+      http.put('http://s3.test/*', async ({ request }) => {
+        const partNumber = Number(new URL(request.url).searchParams.get('partNumber'));
+        if (partNumber === 3 && holdPartThree) return new Promise<Response>(() => {});
+        const size = (await request.arrayBuffer()).byteLength;
+        stored.set(partNumber, { etag: `"p${partNumber}"`, size });
+        return new HttpResponse(null, { headers: { ETag: `"p${partNumber}"` } });
+      }),
+      ...handlers,
+    );
+    const data = file('movie.mp4', 12 * MiB);
+    const first = createUploader({ signUrl: SIGN_URL, multipartThreshold: 5 * MiB, partSize: 5 * MiB, resume: { store } });
+    first.addFiles([data]);
+    await expect.poll(() => stored.size, { timeout: 5000 }).toBe(2);
+    expect((await store.all()).map((record) => record.file.name)).toEqual(['movie.mp4']);
+    first.destroy(); // the page goes away
+    expect(log.calls.map((call) => call.operation)).not.toContain('abort-multipart');
+
+    holdPartThree = false;
+    const batches: FileResult[][] = [];
+    uploader = createUploader({
+      signUrl: SIGN_URL,
+      multipartThreshold: 5 * MiB,
+      partSize: 5 * MiB,
+      resume: { store },
+      onComplete: (results) => batches.push(results),
+    });
+    log.calls.length = 0;
+    uploader.addFiles([data]);
+    const [result] = await nextBatch(batches);
+    expect(result?.status).toBe('complete');
+    const operations = log.calls.map((call) => call.operation);
+    expect(operations).toEqual(['list-parts', 'sign-parts', 'complete-multipart']);
+    const signed = log.calls[1];
+    expect(signed?.operation === 'sign-parts' && signed.partNumbers).toEqual([3]);
+    expect(await store.all()).toEqual([]);
+  });
+
+  it('uploads fresh when the file changed since', async () => {
+    const store = new MemoryResumeStore();
+    await store.put({
+      fingerprint: 'someone-else',
+      file: { name: 'x', size: 1, type: '' },
+      upload: { key: 'k', uploadId: 'u', partSize: 5 * MiB, token: '' },
+      createdAt: Date.now(),
+    });
+    const { log, handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const { uploader, batches } = start({ multipartThreshold: 5 * MiB, resume: { store } });
+    uploader.addFiles([file('new.bin', 6 * MiB)]);
+    await nextBatch(batches);
+    expect(log.calls[0]?.operation).toBe('create-multipart');
   });
 });
