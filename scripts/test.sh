@@ -14,6 +14,7 @@ bash scripts/install-system-deps.sh
 
 step "typecheck"
 npx tsc --noEmit -p tsconfig.json
+npx tsc --noEmit -p tsconfig.examples.json
 
 step "lint"
 npx biome check .

@@ -9,9 +9,10 @@ export class UsageError extends Error {
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
 
 /** `parseArgs` in strict mode, its errors turned into usage errors that name the option. */
-export function parseCommand<T extends Options>(args: string[], options: T) {
+export function parseCommand<T extends Options>(args: string[], options: T): Parsed<T> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {

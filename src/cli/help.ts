@@ -27,6 +27,8 @@ Options:
   --multipart-threshold BYTES  files larger than this go multipart (default 16MiB)
   --part-size BYTES            preferred part size, 5MiB–5GiB (default 8MiB; raised to fit 10,000 parts)
   --concurrency N              PUTs in flight across all files, 1–64 (default 8)
+  --retries N                  retries of each request after a 5xx, 429, timeout or dropped connection,
+                               0–20 (default 5, with exponential backoff)
   --metadata key=value         stored with every file as x-amz-meta-key (repeatable)
   --json                       print one JSON object per file on stdout
   -q, --quiet                  no progress on stderr

@@ -33,7 +33,7 @@ export interface Progress {
 const MiB = 1024 * 1024;
 const REDRAW_MS = 100;
 const MAX_BARS = 8;
-const BAR_WIDTH = 20;
+const BAR_WIDTH = 16;
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -178,7 +178,8 @@ class TtyProgress implements Progress {
   #draw(): void {
     if (this.#closed) return;
     this.#lastDraw = Date.now();
-    const width = Math.max(40, (this.stream.columns ?? 80) - 1);
+    // A pseudo-terminal may report 0 columns.
+    const width = Math.max(40, (this.stream.columns || 80) - 1);
     const lines: string[] = [];
     const active = this.#states.flatMap((state, index) => (state.active ? [index] : []));
     for (const index of active.slice(0, MAX_BARS)) {
@@ -194,7 +195,7 @@ class TtyProgress implements Progress {
       size += (this.files[index] as ProgressFile).size;
     }
     const ended = this.#states.filter((state) => state.ended).length;
-    lines.push(this.#line(`total (${ended}/${this.files.length} files)`, bytes, size, this.#startedAt, width));
+    lines.push(this.#line(`total ${ended}/${this.files.length}`, bytes, size, this.#startedAt, width));
     this.#clear();
     this.stream.write(lines.map((line) => [...line].slice(0, width).join('')).join('\n'));
     this.#drawnLines = lines.length;
@@ -205,14 +206,14 @@ class TtyProgress implements Progress {
     const filled = Math.round(fraction * BAR_WIDTH);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
     const seconds = (Date.now() - since) / 1000;
-    const numbers = `${bar} ${`${Math.floor(fraction * 100)}%`.padStart(4)}  ${formatBytes(bytes)} / ${formatBytes(size)}  ${formatRate(bytes, seconds)}`;
+    const numbers = `${bar} ${`${Math.floor(fraction * 100)}%`.padStart(4)}  ${formatBytes(bytes)}/${formatBytes(size)}  ${formatRate(bytes, seconds)}`;
     const labelWidth = Math.max(10, Math.min(40, width - numbers.length - 4));
-    return `  ${fit(label, labelWidth).padEnd(labelWidth)}  ${numbers}`;
+    return `  ${fitLabel(label, labelWidth).padEnd(labelWidth)}  ${numbers}`;
   }
 }
 
 /** Cuts a label to `width` characters, keeping the end of a long path (its file name). */
-function fit(text: string, width: number): string {
+function fitLabel(text: string, width: number): string {
   const chars = [...text];
   return chars.length <= width ? text : `…${chars.slice(chars.length - width + 1).join('')}`;
 }

@@ -1,9 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { abortMultipart } from '../engine/multipart.js';
 import { RequestPool } from '../engine/request-pool.js';
-import { DEFAULT_RETRY } from '../engine/retry.js';
+import { DEFAULT_FILE_RETRY_BUDGET, DEFAULT_RETRY, type RetryOptions } from '../engine/retry.js';
 import type { MultipartProgress, TransferContext, TransferResult } from '../engine/transfer.js';
 import { uploadFile } from '../engine/upload-file.js';
 import { SignClient } from '../protocol/client.js';
@@ -15,12 +16,12 @@ import { PUT_HELP } from './help.js';
 import { httpPut } from './http-put.js';
 import type { CliIo } from './io.js';
 import { contentTypeFor } from './mime.js';
-import { createProgress, formatBytes, formatRate, type Progress } from './progress.js';
+import { createProgress, formatBytes, formatRate } from './progress.js';
 import { redactor } from './redact.js';
 
 const MiB = 1024 * 1024;
 /** The browser uploader's defaults (src/engine/uploader.ts), except concurrency: no 6-connection cap here. */
-const DEFAULTS = { multipartThreshold: 16 * MiB, partSize: 8 * MiB, concurrency: 8, signBatchSize: 20 };
+const DEFAULTS = { multipartThreshold: 16 * MiB, partSize: 8 * MiB, concurrency: 8, signBatchSize: 20, stallTimeoutMs: 30_000 };
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -31,6 +32,7 @@ interface PutSettings {
   multipartThreshold: number;
   partSize: number;
   concurrency: number;
+  retry: RetryOptions;
   metadata?: Record<string, string>;
   json: boolean;
   quiet: boolean;
@@ -54,6 +56,7 @@ export function parsePutArgs(argv: string[], env: CliIo['env']): PutSettings | '
     'multipart-threshold': { type: 'string' },
     'part-size': { type: 'string' },
     concurrency: { type: 'string' },
+    retries: { type: 'string' },
     metadata: { type: 'string', multiple: true },
     json: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
@@ -69,13 +72,23 @@ export function parsePutArgs(argv: string[], env: CliIo['env']): PutSettings | '
     throw new UsageError(`--part-size must be from 5MiB to 5GiB (S3's limits); got ${formatBytes(partSize)}.`);
   }
   const metadata = parseMetadata(values.metadata ?? []);
+  const url = new URL(parseHttpUrl(signUrl, '--sign-url'));
+  if (url.username || url.password) {
+    throw new UsageError(
+      '--sign-url cannot carry a user and password (fetch refuses them); send --header "Authorization: Basic …" instead.',
+    );
+  }
   return {
     files: positionals,
-    signUrl: parseHttpUrl(signUrl, '--sign-url'),
+    signUrl,
     headers: [...envHeaders, ...(values.header ?? [])].map(parseHeader),
     multipartThreshold: parseBytes(values['multipart-threshold'] ?? String(DEFAULTS.multipartThreshold), '--multipart-threshold'),
     partSize,
     concurrency: parseInteger(values.concurrency ?? String(DEFAULTS.concurrency), '--concurrency', 1, 64),
+    retry: {
+      ...DEFAULT_RETRY,
+      attempts: 1 + parseInteger(values.retries ?? String(DEFAULT_RETRY.attempts - 1), '--retries', 0, 20),
+    },
     ...(metadata ? { metadata } : {}),
     json: values.json ?? false,
     quiet: values.quiet ?? false,
@@ -84,14 +97,17 @@ export function parsePutArgs(argv: string[], env: CliIo['env']): PutSettings | '
 
 /** `s3-direct-upload put`: uploads each file through the signing endpoint with the browser's engine. */
 export async function runPut(argv: string[], io: CliIo): Promise<number> {
-  const settings = parsePutArgs(argv, io.env);
-  if (settings === 'help') {
+  const parsed = parsePutArgs(argv, io.env);
+  if (parsed === 'help') {
     io.stdout.write(PUT_HELP);
     return EXIT.ok;
   }
+  const settings: PutSettings = parsed;
   const redact = redactor(settings.signUrl);
   const client = new SignClient({ signUrl: settings.signUrl, headers: settings.headers });
   const pool = new RequestPool(settings.concurrency);
+  // Every queued request of every file listens to one cancel signal (the engine's design); Node warns past 10.
+  setMaxListeners(0);
   const controller = new AbortController();
 
   const sizes = await Promise.all(
@@ -197,7 +213,9 @@ export async function runPut(argv: string[], io: CliIo): Promise<number> {
       signal: controller.signal,
       data,
       file,
-      retry: DEFAULT_RETRY,
+      retry: settings.retry,
+      retryBudget: { remaining: DEFAULT_FILE_RETRY_BUDGET },
+      stallTimeoutMs: DEFAULTS.stallTimeoutMs,
       // Never backwards: a retried part's lost bytes are made up before the bar moves again.
       onProgress: (bytes) => {
         if (bytes <= reported) return;

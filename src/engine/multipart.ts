@@ -170,15 +170,16 @@ class PartSigner {
   }
 
   async urlFor(partNumber: number, signal: AbortSignal): Promise<SignedRequest> {
-    for (;;) {
-      const cached = this.#urls.get(partNumber);
-      if (cached && !expiresSoon(cached.expiresAt, this.context.client.now())) {
-        this.#prefetchAfter(partNumber, signal);
-        return cached;
-      }
+    const cached = this.#urls.get(partNumber);
+    if (!cached || expiresSoon(cached.expiresAt, this.context.client.now())) {
       if (signal.aborted) throw canceledError();
       await (this.#pending.get(partNumber) ?? this.#fetchFrom(partNumber, signal));
     }
+    // A URL fresh from the endpoint is used even if the server signs for less than the margin.
+    const url = this.#urls.get(partNumber);
+    if (!url) return this.urlFor(partNumber, signal);
+    this.#prefetchAfter(partNumber, signal);
+    return url;
   }
 
   /** Keeps half a batch of URLs ready beyond `partNumber`, so parts rarely wait for the endpoint. */

@@ -8,6 +8,13 @@ export { contentDisposition, type PresignDownloadOptions, presignDownload } from
 export { SignError } from './errors.js';
 export type { ExpiryOptions } from './expiry.js';
 export {
+  type ExpressLikeHandler,
+  type ExpressLikeNext,
+  type ExpressLikeRequest,
+  type ExpressLikeResponse,
+  toExpressHandler,
+} from './express.js';
+export {
   type AuthorizeResult,
   createSignHandler,
   type KeyContext,

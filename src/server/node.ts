@@ -1,18 +1,41 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import type { SignHandler } from './handler.js';
 
 /**
- * Adapts a Fetch-API handler to Node's `http` server (and Express, Connect,
- * Vite middleware): `http.createServer(toNodeListener(createSignHandler(…)))`.
+ * The parts of a Node request the adapters read: an `IncomingMessage`, or
+ * Express's and Connect's `req`. Typed here so the library needs no `@types/express`.
+ */
+export interface NodeRequestLike extends AsyncIterable<unknown> {
+  method?: string | undefined;
+  url?: string | undefined;
+  /** Express: the URL before a router stripped its mount path. */
+  originalUrl?: string | undefined;
+  /** Express: `http` or `https` (honours `trust proxy`). */
+  protocol?: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  /** Set by a body parser (`express.json()`, `text()`, `raw()`…) that already read the stream. */
+  body?: unknown;
+  readableEnded?: boolean | undefined;
+  complete?: boolean | undefined;
+  readable?: boolean | undefined;
+}
+
+/** The parts of a Node `ServerResponse` (or Express's `res`) the adapters write. */
+export interface NodeResponseLike {
+  statusCode: number;
+  setHeader(name: string, value: string | number | readonly string[]): unknown;
+  end(chunk: Uint8Array): unknown;
+}
+
+/**
+ * Adapts a Fetch-API handler to Node's `http` server (and Connect, Vite
+ * middleware): `http.createServer(toNodeListener(createSignHandler(…)))`.
+ * For Express, `toExpressHandler` also passes errors to `next`.
  */
 export function toNodeListener(handler: SignHandler): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   return async (request, response) => {
     try {
-      const fetchResponse = await handler(toFetchRequest(request));
-      response.statusCode = fetchResponse.status;
-      for (const [name, value] of fetchResponse.headers) response.setHeader(name, value);
-      response.end(Buffer.from(await fetchResponse.arrayBuffer()));
+      await sendFetchResponse(response, await handler(toFetchRequest(request)));
     } catch {
       // The handler answers its own errors; this is only for a broken connection.
       if (!response.headersSent) response.statusCode = 500;
@@ -21,18 +44,77 @@ export function toNodeListener(handler: SignHandler): (request: IncomingMessage,
   };
 }
 
-function toFetchRequest(request: IncomingMessage): Request {
-  const host = request.headers.host ?? 'localhost';
-  const url = new URL(request.url ?? '/', `http://${host}`);
+/** Headers that describe the bytes on the wire, not a body rebuilt from `req.body`. */
+const WIRE_HEADERS = ['content-length', 'content-encoding', 'transfer-encoding'];
+
+/**
+ * A Fetch `Request` for a Node request. When a body parser has already read
+ * the stream, the body is rebuilt from `req.body` (reading the drained stream
+ * would never end); otherwise the stream is passed on as it arrives.
+ */
+export function toFetchRequest(request: NodeRequestLike): Request {
+  const protocol = request.protocol === 'https' ? 'https' : 'http';
+  const url = new URL(request.originalUrl ?? request.url ?? '/', `${protocol}://${request.headers.host ?? 'localhost'}`);
+  const method = request.method ?? 'GET';
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else if (value !== undefined) headers.set(name, value);
   }
-  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-  return new Request(url, {
-    method: request.method ?? 'GET',
-    headers,
-    ...(hasBody ? { body: Readable.toWeb(request) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
-  } as RequestInit);
+  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
+
+  const parsed = parsedBody(request);
+  if (parsed !== undefined) {
+    for (const name of WIRE_HEADERS) headers.delete(name);
+    if (parsed.json) headers.set('content-type', 'application/json');
+    return new Request(url, { method, headers, body: parsed.body });
+  }
+  if (drained(request)) {
+    // Someone read the stream without leaving a body: an empty body, not a request that never ends.
+    return new Request(url, { method, headers, body: '' });
+  }
+  return new Request(url, { method, headers, body: streamOf(request), duplex: 'half' } as RequestInit);
+}
+
+/** Writes a Fetch `Response` to a Node response: status, headers (each Set-Cookie kept apart), body. */
+export async function sendFetchResponse(response: NodeResponseLike, fetchResponse: Response): Promise<void> {
+  const body = new Uint8Array(await fetchResponse.arrayBuffer());
+  response.statusCode = fetchResponse.status;
+  const cookies = fetchResponse.headers.getSetCookie();
+  if (cookies.length > 0) response.setHeader('set-cookie', cookies);
+  for (const [name, value] of fetchResponse.headers) {
+    if (name !== 'set-cookie') response.setHeader(name, value);
+  }
+  response.end(body);
+}
+
+/** The body a parser left in `req.body`, or undefined when the bytes are still in the stream. */
+function parsedBody(request: NodeRequestLike): { body: string | Uint8Array<ArrayBuffer>; json: boolean } | undefined {
+  const body = request.body;
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return { body, json: false };
+  if (body instanceof Uint8Array) return { body: new Uint8Array(body), json: false };
+  // body-parser 1.x (Express 4) sets `req.body = {}` before deciding not to parse: the bytes are still unread then.
+  if (typeof body === 'object' && Object.keys(body).length === 0 && !drained(request)) return undefined;
+  return { body: JSON.stringify(body), json: true };
+}
+
+/** Whether the request stream has been read to its end (what body-parser's `on-finished` check looks at). */
+function drained(request: NodeRequestLike): boolean {
+  return request.readableEnded === true || (request.complete === true && request.readable === false);
+}
+
+function streamOf(source: AsyncIterable<unknown>): ReadableStream<Uint8Array> {
+  let iterator: AsyncIterator<unknown> | undefined;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      iterator ??= source[Symbol.asyncIterator]();
+      const { done, value } = await iterator.next();
+      if (done) controller.close();
+      else controller.enqueue(typeof value === 'string' ? new TextEncoder().encode(value) : (value as Uint8Array));
+    },
+    async cancel() {
+      await iterator?.return?.();
+    },
+  });
 }

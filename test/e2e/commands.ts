@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BrowserCommand } from 'vitest/node';
 import type { S3RequestRecord } from '../support/s3-proxy.js';
-import { E2E_BUCKET, sharedProxy, storageFromEnv } from './environment.js';
+import { E2E_BUCKET, type SignerOverrides, setSignerOverrides, sharedProxy, storageFromEnv } from './environment.js';
 
 function directClient(): S3Client {
   const storage = storageFromEnv();
@@ -57,13 +57,81 @@ const s3Requests: BrowserCommand<[]> = async () =>
       endedAt: record.endedAt,
       status: record.status,
       requestBytes: record.requestBytes,
+      fault: record.fault,
     }));
 
 const s3ResetRequests: BrowserCommand<[]> = async () => {
   sharedProxy().reset();
 };
 
-export const e2eCommands = { s3ObjectDigest, s3OpenMultipartUploads, s3Requests, s3ResetRequests };
+/** Declarative faults a browser test can ask for (functions cannot cross from the browser). */
+export interface FaultSpec {
+  /** Share of storage requests (PUTs) that fail, 0–1. */
+  rate: number;
+  kinds: Array<'slowdown' | 'reset' | 'stall' | 'flip' | 'delay'>;
+  /** Seed for the pseudo-random choice, so a run can be repeated. */
+  seed?: number;
+  /** For 'stall' and 'delay', ms. */
+  ms?: number;
+}
+
+/** Mulberry32: small, seedable, good enough to pick which requests fail. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const s3SetFaults: BrowserCommand<[spec: FaultSpec | null]> = async (_context, spec) => {
+  const proxy = sharedProxy();
+  if (!spec) return proxy.setFaultPolicy(undefined);
+  const next = random(spec.seed ?? 1);
+  proxy.setFaultPolicy(({ method, headers }) => {
+    if (method !== 'PUT' || next() >= spec.rate) return undefined;
+    const kind = spec.kinds[Math.floor(next() * spec.kinds.length)];
+    const length = Number(headers['content-length'] ?? 0);
+    switch (kind) {
+      case 'slowdown':
+        return { kind: 'status', status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' };
+      case 'reset':
+        return { kind: 'reset', afterBytes: Math.floor(length / 2) };
+      case 'stall':
+        return { kind: 'stall', afterBytes: Math.floor(length / 3), ms: spec.ms ?? 5000 };
+      case 'flip':
+        return length > 0 ? { kind: 'flip-byte', at: Math.floor(next() * length) } : undefined;
+      case 'delay':
+        return { kind: 'delay', ms: spec.ms ?? 3000 };
+      default:
+        return undefined;
+    }
+  });
+};
+
+const s3SetLatency: BrowserCommand<[options: { rttMs?: number; bytesPerSecondPerConnection?: number } | null]> = async (
+  _context,
+  options,
+) => {
+  sharedProxy().setLatency(options ?? undefined);
+};
+
+const configureSigner: BrowserCommand<[overrides: SignerOverrides]> = async (_context, overrides) => {
+  setSignerOverrides(overrides);
+};
+
+export const e2eCommands = {
+  s3ObjectDigest,
+  s3OpenMultipartUploads,
+  s3Requests,
+  s3ResetRequests,
+  s3SetFaults,
+  s3SetLatency,
+  configureSigner,
+};
 
 export interface SeenRequest {
   method: string;
@@ -74,6 +142,7 @@ export interface SeenRequest {
   endedAt?: number;
   status?: number;
   requestBytes: number;
+  fault?: string;
 }
 
 declare module 'vitest/browser' {
@@ -82,5 +151,8 @@ declare module 'vitest/browser' {
     s3OpenMultipartUploads: () => Promise<Array<{ key?: string; uploadId?: string }>>;
     s3Requests: () => Promise<SeenRequest[]>;
     s3ResetRequests: () => Promise<void>;
+    s3SetFaults: (spec: FaultSpec | null) => Promise<void>;
+    s3SetLatency: (options: { rttMs?: number; bytesPerSecondPerConnection?: number } | null) => Promise<void>;
+    configureSigner: (overrides: SignerOverrides) => Promise<void>;
   }
 }

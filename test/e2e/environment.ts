@@ -35,6 +35,23 @@ export function storageFromEnv(): E2EStorage {
 }
 
 const PROXY_KEY = Symbol.for('s3-direct-upload.e2e.proxy');
+const SIGNER_KEY = Symbol.for('s3-direct-upload.e2e.signer');
+
+/** Options a test set on the signer (expiry, checksum); replaced as a whole so the plugin notices. */
+export interface SignerOverrides {
+  expiresIn?: number;
+  checksum?: 'md5';
+}
+
+export function setSignerOverrides(overrides: SignerOverrides): void {
+  (globalThis as Record<symbol, unknown>)[SIGNER_KEY] = { ...overrides };
+}
+
+export function signerOverrides(): SignerOverrides {
+  const global = globalThis as Record<symbol, unknown>;
+  global[SIGNER_KEY] ??= {};
+  return global[SIGNER_KEY] as SignerOverrides;
+}
 
 export function shareProxy(proxy: S3Proxy | undefined): void {
   (globalThis as Record<symbol, unknown>)[PROXY_KEY] = proxy;

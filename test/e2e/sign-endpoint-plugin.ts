@@ -1,26 +1,32 @@
 import type { Plugin } from 'vite';
-import { createSignHandler, type SignHandler } from '../../src/server/index.js';
+import { createSignHandler, type SignHandlerOptions } from '../../src/server/index.js';
 import { toNodeListener } from '../../src/server/node.js';
-import { E2E_BUCKET, E2E_PREFIX, E2E_SIGN_PATH, storageFromEnv } from './environment.js';
+import { E2E_BUCKET, E2E_PREFIX, E2E_SIGN_PATH, signerOverrides, storageFromEnv } from './environment.js';
 
 /**
  * Mounts the real signer (through the Node adapter) on the test server.
- * Built on first use: the storage it signs for starts in the global setup.
+ * Built on first use — the storage it signs for starts in the global setup —
+ * and rebuilt when a test changes its options (`configureSigner` command).
  */
 export function signEndpointPlugin(): Plugin {
   let listener: ReturnType<typeof toNodeListener> | undefined;
+  let builtFor: unknown;
   const getListener = () => {
-    if (listener) return listener;
+    const overrides = signerOverrides();
+    if (listener && builtFor === overrides) return listener;
     const storage = storageFromEnv();
-    const handler: SignHandler = createSignHandler({
+    const options: SignHandlerOptions = {
       bucket: E2E_BUCKET,
       prefix: E2E_PREFIX,
       endpoint: storage.endpoint,
       region: storage.region,
       forcePathStyle: true,
       credentials: { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey },
-    });
-    listener = toNodeListener(handler);
+      secret: 'e2e-secret',
+      ...overrides,
+    };
+    listener = toNodeListener(createSignHandler(options));
+    builtFor = overrides;
     return listener;
   };
   return {
