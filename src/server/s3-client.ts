@@ -3,7 +3,7 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 /** Where the bucket lives and how to reach it; shared by the sign handler and presignDownload. */
 export interface StorageOptions {
   bucket: string;
-  /** Default `us-east-1`. */
+  /** Default: `AWS_REGION`, else `us-east-1`. */
   region?: string;
   /** For S3-compatible stores (MinIO, R2, Ceph RGW…): their endpoint URL. */
   endpoint?: string;
@@ -18,7 +18,7 @@ export interface StorageOptions {
 export function createS3Client(options: StorageOptions): S3Client {
   if (options.client) return options.client;
   return new S3Client({
-    region: options.region ?? 'us-east-1',
+    region: options.region ?? environmentRegion() ?? 'us-east-1',
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     forcePathStyle: options.forcePathStyle ?? false,
     ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -27,4 +27,10 @@ export function createS3Client(options: StorageOptions): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+}
+
+/** AWS_REGION / AWS_DEFAULT_REGION where there is a process environment (not in every edge runtime). */
+function environmentRegion(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.AWS_REGION || env?.AWS_DEFAULT_REGION || undefined;
 }
