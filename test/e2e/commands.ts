@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { BrowserCommand } from 'vitest/node';
+import { testS3Client } from '../support/s3-client.js';
 import type { S3RequestRecord } from '../support/s3-proxy.js';
 import { E2E_BUCKET, type SignerOverrides, setSignerOverrides, sharedProxy, storageFromEnv } from './environment.js';
 
 function directClient(): S3Client {
   const storage = storageFromEnv();
-  return new S3Client({
-    endpoint: storage.directEndpoint,
-    region: storage.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  return testS3Client({ ...storage, endpoint: storage.directEndpoint });
 }
 
 /** sha256 (hex) and size of an object as GetObject returns it, read straight from RGW. */

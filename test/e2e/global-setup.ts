@@ -1,5 +1,6 @@
-import { CreateBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { startRgw } from '../support/rgw.js';
+import { testS3Client } from '../support/s3-client.js';
 import { startS3Proxy } from '../support/s3-proxy.js';
 import { E2E_BUCKET, shareProxy } from './environment.js';
 
@@ -7,14 +8,7 @@ import { E2E_BUCKET, shareProxy } from './environment.js';
 export default async function setup() {
   const rgw = await startRgw({ log: (line) => process.env.E2E_VERBOSE && console.log(line) });
   const proxy = await startS3Proxy({ upstream: rgw.endpoint });
-  const s3 = new S3Client({
-    endpoint: rgw.endpoint,
-    region: rgw.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3 = testS3Client(rgw);
   await s3.send(new CreateBucketCommand({ Bucket: E2E_BUCKET }));
   // The rules the README tells users to set: PUT from the app's origin, ETag readable.
   await s3.send(

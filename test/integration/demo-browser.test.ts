@@ -7,12 +7,13 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../vite.config.js';
 import { freePort, type RgwServer, startRgw } from '../support/rgw.js';
+import { testS3Client } from '../support/s3-client.js';
 import { type S3Proxy, startS3Proxy } from '../support/s3-proxy.js';
 
 const MiB = 1024 * 1024;
@@ -28,14 +29,7 @@ let corsOutput: string;
 beforeAll(async () => {
   rgw = await startRgw();
   proxy = await startS3Proxy({ upstream: rgw.endpoint });
-  s3 = new S3Client({
-    endpoint: rgw.endpoint,
-    region: rgw.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  s3 = testS3Client(rgw);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;

@@ -4,13 +4,14 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
-  S3Client,
+  type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { storageError } from '../../src/engine/storage-errors.js';
 import { createSignHandler, type SignHandlerOptions, type UploadCompleteInfo } from '../../src/server/index.js';
 import { type RgwServer, startRgw } from '../support/rgw.js';
+import { testS3Client } from '../support/s3-client.js';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'signer-tests';
@@ -20,14 +21,7 @@ let storage: SignHandlerOptions;
 
 beforeAll(async () => {
   rgw = await startRgw();
-  s3 = new S3Client({
-    endpoint: rgw.endpoint,
-    region: rgw.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  s3 = testS3Client(rgw);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   storage = {
     bucket: BUCKET,
