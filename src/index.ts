@@ -3,6 +3,7 @@
  * protocol's types and client.
  */
 
+export { checkRestrictions, type RejectedFile, type RejectionRule, type Restrictions } from './engine/restrictions.js';
 export { IndexedDbResumeStore, MemoryResumeStore, type ResumeRecord, type ResumeStore } from './engine/resume-store.js';
 export {
   type AddFilesResult,

@@ -3,12 +3,13 @@ import { SignClient, type SignClientOptions } from '../protocol/client.js';
 import type { UploadError } from '../protocol/errors.js';
 import type { ChecksumAlgorithm } from '../protocol/types.js';
 import { type PluginState, S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
+import { checkRestrictions, type RejectedFile, type Restrictions } from './restrictions.js';
 import { defaultResumeStore, type ResumeStore } from './resume-store.js';
 import { DEFAULT_FILE_RETRY_BUDGET, DEFAULT_RETRY, type RetryOptions } from './retry.js';
 
 const MiB = 1024 * 1024;
 
-export interface UploaderOptions extends SignClientOptions {
+export interface UploaderOptions extends SignClientOptions, Restrictions {
   /** Files larger than this many bytes go up as multipart uploads. Default 16 MiB. */
   multipartThreshold?: number;
   /** Preferred part size; raised as needed to stay within 10,000 parts. Default 8 MiB. */
@@ -35,6 +36,12 @@ export interface UploaderOptions extends SignClientOptions {
    * Default on where IndexedDB exists; `false` to abort open uploads when the page goes.
    */
   resume?: boolean | { store?: ResumeStore; maxAgeMs?: number };
+  /** Called for each file added to the list. */
+  onFileAdded?: (file: UploadFile) => void;
+  /** Called for each file the restrictions refused, with the rule and its limit. */
+  onFileRejected?: (rejection: RejectedFile) => void;
+  /** Called as a file's progress moves (at most every 100 ms per file). */
+  onProgress?: (file: UploadFile, totals: UploadTotals) => void;
   /** Called when one file has uploaded. */
   onFileComplete?: (result: FileResult) => void;
   /** Called when one file failed (after retries) or was canceled. */
@@ -86,6 +93,8 @@ export interface UploaderSnapshot {
   isUploading: boolean;
   /** The browser is offline; running uploads are paused and resume by themselves when it is back. */
   isOffline: boolean;
+  /** Files refused by the restrictions, most recent first (up to 20), until dismissed. */
+  rejected: readonly RejectedFile[];
 }
 
 /** How one file of a batch ended. */
@@ -100,7 +109,7 @@ export interface FileResult {
 
 export interface AddFilesResult {
   added: string[];
-  rejected: Array<{ file: File | Blob; reason: string }>;
+  rejected: RejectedFile[];
 }
 
 type Listener = () => void;
@@ -120,6 +129,7 @@ export class Uploader {
   #snapshot: UploaderSnapshot;
   #unload?: () => void;
   #offline = false;
+  #rejected: RejectedFile[] = [];
   #resumable = false;
   readonly #speeds = new SpeedMeter();
   #onOffline = () => {
@@ -161,6 +171,7 @@ export class Uploader {
     this.uppy.on('state-update', this.#onStateUpdate);
     this.uppy.on('upload-success', this.#onUploadSuccess);
     this.uppy.on('upload-error', this.#onUploadError);
+    this.uppy.on('upload-progress', this.#onUploadProgress);
     this.uppy.on('complete', this.#onComplete);
     if (typeof window !== 'undefined') {
       // Leaving the page: resumable uploads stay open (remembered, and aborted if
@@ -183,17 +194,41 @@ export class Uploader {
   /** Adds files; each one the restrictions refuse is returned with the reason. Starts them when `autoUpload`. */
   addFiles(files: Iterable<File | Blob> | ArrayLike<File | Blob>): AddFilesResult {
     const result: AddFilesResult = { added: [], rejected: [] };
+    const current = { count: this.uppy.getFiles().length, bytes: this.uppy.getFiles().reduce((sum, file) => sum + (file.size ?? 0), 0) };
     for (const data of Array.from(files)) {
       const name = data instanceof File ? data.name : 'blob';
+      const broken = checkRestrictions(data, name, this.#options, current);
+      if (broken) {
+        result.rejected.push({ file: data, ...broken });
+        continue;
+      }
       const metadata = typeof this.#options.metadata === 'function' ? this.#options.metadata(data) : this.#options.metadata;
       try {
         result.added.push(this.uppy.addFile({ name, type: data.type, data, meta: { ...metadata }, source: 'local' }));
-      } catch (error) {
-        result.rejected.push({ file: data, reason: error instanceof Error ? error.message : String(error) });
+        current.count++;
+        current.bytes += data.size;
+      } catch {
+        // Uppy refuses only what it already holds: the same name, type, size and date.
+        result.rejected.push({ file: data, name, rule: 'duplicate', reason: `${name} is already in the list.` });
       }
+    }
+    if (result.rejected.length > 0) {
+      this.#rejected = [...result.rejected, ...this.#rejected].slice(0, MAX_REMEMBERED_REJECTIONS);
+      for (const rejection of result.rejected) this.#options.onFileRejected?.(rejection);
+      this.#onStateUpdate();
+    }
+    for (const id of result.added) {
+      const added = this.#snapshot.files.find((file) => file.id === id);
+      if (added) this.#options.onFileAdded?.(added);
     }
     if (result.added.length > 0 && (this.#options.autoUpload ?? true)) void this.start();
     return result;
+  }
+
+  /** Forgets the rejected files shown to the user. */
+  dismissRejections(): void {
+    this.#rejected = [];
+    this.#onStateUpdate();
   }
 
   /** Uploads every file not yet started (and retries failed ones). Resolves with this batch's results. */
@@ -277,6 +312,7 @@ export class Uploader {
     this.uppy.off('state-update', this.#onStateUpdate);
     this.uppy.off('upload-success', this.#onUploadSuccess);
     this.uppy.off('upload-error', this.#onUploadError);
+    this.uppy.off('upload-progress', this.#onUploadProgress);
     this.uppy.off('complete', this.#onComplete);
     this.#plugin.prepareToLeave();
     this.uppy.destroy();
@@ -291,6 +327,11 @@ export class Uploader {
   #onUploadSuccess = (file: UppyFile<UploadMeta, UploadBody> | undefined) => {
     const uploaded = file && this.uppy.getFile(file.id);
     if (uploaded) this.#options.onFileComplete?.(this.#result(uploaded));
+  };
+
+  #onUploadProgress = (file: UppyFile<UploadMeta, UploadBody> | undefined) => {
+    const view = file && this.#snapshot.files.find((candidate) => candidate.id === file.id);
+    if (view) this.#options.onProgress?.(view, this.#snapshot.totals);
   };
 
   #onUploadError = (file: UppyFile<UploadMeta, UploadBody> | undefined) => {
@@ -349,7 +390,7 @@ export class Uploader {
     totals.progress = totals.bytesTotal > 0 ? totals.bytesUploaded / totals.bytesTotal : totals.complete > 0 ? 1 : 0;
     const remaining = totals.bytesTotal - totals.bytesUploaded;
     if (totals.speed > 0 && remaining > 0) totals.eta = remaining / totals.speed;
-    return { files, totals, isUploading: totals.uploading > 0, isOffline: this.#offline };
+    return { files, totals, isUploading: totals.uploading > 0, isOffline: this.#offline, rejected: this.#rejected };
   }
 
   /** Same Uppy file object and outcome give the same UploadFile object, so unchanged rows need not re-render. */
@@ -422,6 +463,8 @@ function resumeOption(option: UploaderOptions['resume']): { resume?: { store: Re
   if (!store) return {};
   return { resume: { store, ...(settings.maxAgeMs !== undefined ? { maxAgeMs: settings.maxAgeMs } : {}) } };
 }
+
+const MAX_REMEMBERED_REJECTIONS = 20;
 
 /** Creates an uploader; see {@link UploaderOptions}. */
 export function createUploader(options: UploaderOptions): Uploader {

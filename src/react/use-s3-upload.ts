@@ -1,5 +1,6 @@
 import {
   type ChangeEvent,
+  type ClipboardEvent,
   type DragEvent,
   type HTMLAttributes,
   type InputHTMLAttributes,
@@ -13,12 +14,11 @@ import {
   useSyncExternalStore,
 } from 'react';
 import { type AddFilesResult, Uploader, type UploaderOptions, type UploaderSnapshot } from '../engine/uploader.js';
+import { filesFromDataTransfer } from './folders.js';
 
 export interface UseS3UploadOptions extends UploaderOptions {
   /** Allow choosing several files at once. Default true. */
   multiple?: boolean;
-  /** Passed to the file input's `accept` (e.g. `image/*,.pdf`). */
-  accept?: string;
   /** Nothing can be added while disabled. */
   disabled?: boolean;
 }
@@ -44,6 +44,8 @@ export interface UseS3UploadResult extends UploaderSnapshot {
   cancelAll: () => void;
   retryAll: () => void;
   clear: () => void;
+  /** Forget the refused files shown to the user. */
+  dismissRejections: () => void;
   /** The framework-free uploader underneath. */
   uploader: Uploader;
 }
@@ -53,6 +55,7 @@ const SERVER_SNAPSHOT: UploaderSnapshot = {
   totals: { files: 0, bytesTotal: 0, bytesUploaded: 0, progress: 0, uploading: 0, complete: 0, failed: 0, speed: 0 },
   isUploading: false,
   isOffline: false,
+  rejected: [],
 };
 const getServerSnapshot = () => SERVER_SNAPSHOT;
 
@@ -142,7 +145,16 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
           event.preventDefault();
           dragDepth.current = 0;
           setDragActive(false);
-          if (!disabled && event.dataTransfer?.files.length) addFiles(event.dataTransfer.files);
+          if (!disabled && event.dataTransfer)
+            void filesFromDataTransfer(event.dataTransfer).then((files) => files.length && addFiles(files));
+        },
+        onPaste: (event: ClipboardEvent<HTMLElement>) => {
+          props?.onPaste?.(event);
+          const files = event.clipboardData?.files;
+          if (!disabled && files && files.length > 0) {
+            event.preventDefault();
+            addFiles(files);
+          }
         },
       } as T & HTMLAttributes<HTMLElement>;
     },
@@ -154,7 +166,7 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
       ({
         type: 'file',
         multiple: latest.current.multiple ?? true,
-        accept: latest.current.accept,
+        accept: acceptAttribute(latest.current.accept),
         disabled: latest.current.disabled,
         tabIndex: -1,
         hidden: true,
@@ -192,6 +204,7 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
     cancelAll: useCallback(() => uploader.cancelAll(), [uploader]),
     retryAll: useCallback(() => uploader.retryAll(), [uploader]),
     clear: useCallback(() => uploader.clear(), [uploader]),
+    dismissRejections: useCallback(() => uploader.dismissRejections(), [uploader]),
     uploader,
   };
 }
@@ -201,4 +214,9 @@ const pendingDestroy = new WeakMap<Uploader, ReturnType<typeof setTimeout>>();
 async function resolveHeaders(headers: UploaderOptions['headers']): Promise<HeadersInit> {
   if (typeof headers === 'function') return headers();
   return headers ?? {};
+}
+
+function acceptAttribute(accept: UploaderOptions['accept']): string | undefined {
+  if (accept === undefined) return undefined;
+  return typeof accept === 'string' ? accept : accept.join(',');
 }

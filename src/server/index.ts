@@ -3,6 +3,7 @@
  * credentials live; the browser never sees them.
  */
 
+export { matchesType } from '../protocol/file-types.js';
 export type * from '../protocol/types.js';
 export { contentDisposition, type PresignDownloadOptions, presignDownload } from './download.js';
 export { SignError } from './errors.js';
@@ -25,5 +26,5 @@ export {
 } from './handler.js';
 export { sanitizeFileName } from './keys.js';
 export { toNodeListener } from './node.js';
-export { matchesType, type UploadLimits } from './policy.js';
+export type { UploadLimits } from './policy.js';
 export { createS3Client, type StorageOptions } from './s3-client.js';

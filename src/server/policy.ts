@@ -1,3 +1,4 @@
+import { matchesType } from '../protocol/file-types.js';
 import type { FileContext } from '../protocol/types.js';
 import { SignError } from './errors.js';
 
@@ -43,15 +44,4 @@ export function checkLimits(file: FileContext, limits: UploadLimits, field: stri
       `${field}.type`,
     );
   }
-}
-
-export function matchesType(file: Pick<FileContext, 'name' | 'type'>, allowed: readonly string[]): boolean {
-  const type = file.type.split(';')[0]?.trim().toLowerCase() ?? '';
-  const name = file.name.toLowerCase();
-  return allowed.some((entry) => {
-    const pattern = entry.trim().toLowerCase();
-    if (pattern.startsWith('.')) return name.endsWith(pattern);
-    if (pattern.endsWith('/*')) return type.startsWith(pattern.slice(0, -1));
-    return type === pattern;
-  });
 }

@@ -118,7 +118,7 @@ describe('<S3Uploader> against Ceph RGW', () => {
     }
     const puts = (await commands.s3Requests()).filter((request) => request.method === 'PUT');
     expect(puts).toHaveLength(20);
-    expect(screen.getByText(/20 of 20 uploaded/)).toBeTruthy();
+    expect(screen.getByText(/20 of 20 files uploaded/)).toBeTruthy();
   });
 
   it('stores awkward names under safe keys, and a 0-byte file', async () => {

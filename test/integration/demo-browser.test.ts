@@ -111,7 +111,7 @@ describe('the demo app in Chromium against RGW', () => {
     const page = await openDemo();
     const bytes = randomBytes(300 * 1024);
     await page.locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: bytes });
-    await page.getByText('1 of 1 uploaded').waitFor({ timeout: 30_000 });
+    await page.getByText('1 of 1 file uploaded').waitFor({ timeout: 30_000 });
     const link = page.getByRole('link', { name: 'notes.txt' });
     await link.waitFor();
     const download = await page.request.get((await link.getAttribute('href')) as string);
@@ -142,7 +142,7 @@ describe('the demo app in Chromium against RGW', () => {
       expect(await page.getByText(/^Paused/).count()).toBe(1);
       await page.waitForTimeout(10_000);
       await page.context().setOffline(false);
-      await page.getByText('1 of 1 uploaded').waitFor({ timeout: 90_000 });
+      await page.getByText('1 of 1 file uploaded').waitFor({ timeout: 90_000 });
       clearInterval(sample);
       expect(progressValues.length).toBeGreaterThan(10);
       for (let index = 1; index < progressValues.length; index++) {

@@ -1,0 +1,51 @@
+import { plural, type UploaderLocale } from './types.js';
+
+const list = (names: string[]) => new Intl.ListFormat('en', { type: 'conjunction' }).format(names);
+
+/** English (default). */
+export const en: UploaderLocale = {
+  code: 'en',
+  dir: 'ltr',
+  dropLabel: 'Drop files here or click to browse',
+  dropLabelActive: 'Drop to add the files',
+  chooseFiles: 'Choose files to upload',
+  filesList: 'Files',
+  totalProgress: 'Total upload progress',
+  fileProgress: (name) => `${name}: upload progress`,
+  status: { queued: 'Waiting', uploading: 'Uploading', paused: 'Paused', complete: 'Uploaded', error: 'Failed', canceled: 'Canceled' },
+  cancel: 'Cancel',
+  retry: 'Retry',
+  remove: 'Remove',
+  pause: 'Pause',
+  resume: 'Resume',
+  dismiss: 'Dismiss',
+  cancelFile: (name) => `Cancel ${name}`,
+  retryFile: (name) => `Retry ${name}`,
+  removeFile: (name) => `Remove ${name}`,
+  pauseFile: (name) => `Pause ${name}`,
+  resumeFile: (name) => `Resume ${name}`,
+  timeLeft: (duration) => `${duration} left`,
+  uploadedCount: (complete, total) => `${complete} of ${plural('en', total, { one: '# file', other: '# files' })} uploaded`,
+  failedCount: (count) => `${count} failed`,
+  offline: 'You are offline. Uploads are paused and resume by themselves when the connection is back.',
+  announceAdded: (count) => plural('en', count, { one: '# file added.', other: '# files added.' }),
+  announceUploaded: (names) => (names.length <= 3 ? `${list(names)} uploaded.` : `${names.length} files uploaded.`),
+  announceFailed: (names) => (names.length <= 3 ? `${list(names)} failed.` : `${names.length} files failed.`),
+  announceRejected: (count) => plural('en', count, { one: '# file was not added.', other: '# files were not added.' }),
+  rejection: (name, rule, limit) => {
+    switch (rule) {
+      case 'accept':
+        return `${name} was not added: only ${limit} are accepted.`;
+      case 'maxFileSize':
+        return `${name} was not added: files can be at most ${limit}.`;
+      case 'minFileSize':
+        return `${name} was not added: files must be at least ${limit}.`;
+      case 'maxFiles':
+        return `${name} was not added: at most ${limit} files.`;
+      case 'maxTotalSize':
+        return `${name} was not added: all files together can be at most ${limit}.`;
+      case 'duplicate':
+        return `${name} is already in the list.`;
+    }
+  },
+};
