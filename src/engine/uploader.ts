@@ -194,23 +194,33 @@ export class Uploader {
   /** Adds files; each one the restrictions refuse is returned with the reason. Starts them when `autoUpload`. */
   addFiles(files: Iterable<File | Blob> | ArrayLike<File | Blob>): AddFilesResult {
     const result: AddFilesResult = { added: [], rejected: [] };
-    const current = { count: this.uppy.getFiles().length, bytes: this.uppy.getFiles().reduce((sum, file) => sum + (file.size ?? 0), 0) };
+    const existing = this.uppy.getFiles();
+    const current = { count: existing.length, bytes: existing.reduce((sum, file) => sum + (file.size ?? 0), 0) };
+    const seen = new Set(existing.map((file) => identity(file.name ?? '', file.data as Blob)));
+    const accepted: Array<{ name: string; type: string; data: File | Blob; meta: UploadMeta; source: string }> = [];
     for (const data of Array.from(files)) {
       const name = data instanceof File ? data.name : 'blob';
-      const broken = checkRestrictions(data, name, this.#options, current);
+      const broken = seen.has(identity(name, data))
+        ? { name, rule: 'duplicate' as const, reason: `${name} is already in the list.` }
+        : checkRestrictions(data, name, this.#options, current);
       if (broken) {
         result.rejected.push({ file: data, ...broken });
         continue;
       }
+      seen.add(identity(name, data));
+      current.count++;
+      current.bytes += data.size;
       const metadata = typeof this.#options.metadata === 'function' ? this.#options.metadata(data) : this.#options.metadata;
-      try {
-        result.added.push(this.uppy.addFile({ name, type: data.type, data, meta: { ...metadata }, source: 'local' }));
-        current.count++;
-        current.bytes += data.size;
-      } catch {
-        // Uppy refuses only what it already holds: the same name, type, size and date.
-        result.rejected.push({ file: data, name, rule: 'duplicate', reason: `${name} is already in the list.` });
-      }
+      accepted.push({ name, type: data.type, data, meta: { ...metadata }, source: 'local' });
+    }
+    // One state update for the whole batch: adding 1000 files is one render, not 1000.
+    if (accepted.length > 0) {
+      const before = new Set(existing.map((file) => file.id));
+      this.uppy.addFiles(accepted);
+      result.added = this.uppy
+        .getFiles()
+        .filter((file) => !before.has(file.id))
+        .map((file) => file.id);
     }
     if (result.rejected.length > 0) {
       this.#rejected = [...result.rejected, ...this.#rejected].slice(0, MAX_REMEMBERED_REJECTIONS);
@@ -465,6 +475,11 @@ function resumeOption(option: UploaderOptions['resume']): { resume?: { store: Re
 }
 
 const MAX_REMEMBERED_REJECTIONS = 20;
+
+/** What makes two files the same file: name, size, type and modification time. */
+function identity(name: string, data: Blob): string {
+  return [name, data.size, data.type, data instanceof File ? data.lastModified : ''].join('\u0000');
+}
 
 /** Creates an uploader; see {@link UploaderOptions}. */
 export function createUploader(options: UploaderOptions): Uploader {

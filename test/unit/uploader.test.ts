@@ -258,6 +258,19 @@ describe('Uploader', () => {
     expect(uploader.getSnapshot().files.map((entry) => entry.status)).toEqual(['error', 'complete']);
   });
 
+  it('adds 1000 files in one state update', () => {
+    const { uploader } = start({ autoUpload: false });
+    let notifications = 0;
+    uploader.subscribe(() => notifications++);
+    const started = performance.now();
+    const { added } = uploader.addFiles(Array.from({ length: 1000 }, (_, index) => file(`f-${index}.txt`, index)));
+    const elapsed = performance.now() - started;
+    expect(added).toHaveLength(1000);
+    expect(uploader.getSnapshot().files).toHaveLength(1000);
+    expect(notifications).toBeLessThanOrEqual(2);
+    console.log(`[1000 files] addFiles took ${elapsed.toFixed(0)} ms in jsdom`);
+  });
+
   it('keeps unchanged files as the same objects across snapshots', async () => {
     const { handlers } = fakeEndpoint();
     server.use(...handlers);
