@@ -63,7 +63,7 @@ export interface FaultSpec {
   /** Share of storage requests (PUTs) that fail, 0–1. */
   rate: number;
   kinds: Array<'slowdown' | 'reset' | 'stall' | 'flip' | 'delay'>;
-  /** Seed for the pseudo-random choice, so a run can be repeated. */
+  /** Seed for the pseudo-random choice of fault kind and position, so a run can be repeated. */
   seed?: number;
   /** For 'stall' and 'delay', ms. */
   ms?: number;
@@ -85,8 +85,12 @@ const s3SetFaults: BrowserCommand<[spec: FaultSpec | null]> = async (_context, s
   const proxy = sharedProxy();
   if (!spec) return proxy.setFaultPolicy(undefined);
   const next = random(spec.seed ?? 1);
+  let puts = 0;
   proxy.setFaultPolicy(({ method, headers }) => {
-    if (method !== 'PUT' || next() >= spec.rate) return undefined;
+    if (method !== 'PUT') return undefined;
+    // Exactly `rate` of the PUTs, spread evenly: the 3rd, 7th, 10th… at 30 %.
+    const index = puts++;
+    if (Math.floor((index + 1) * spec.rate) === Math.floor(index * spec.rate)) return undefined;
     const kind = spec.kinds[Math.floor(next() * spec.kinds.length)];
     const length = Number(headers['content-length'] ?? 0);
     switch (kind) {
