@@ -124,4 +124,21 @@ describe('SignClient', () => {
     const error = await failure(broken.send({ operation: 'list-parts', file, upload }));
     expect(error.message).toMatch(/^The signUrl function answered "list-parts" with an invalid response/);
   });
+
+  it('measures the server’s clock from the Date header, so a skewed browser judges expiry by server time', async () => {
+    const serverTime = Date.now() + 10 * 60_000;
+    server.use(http.post(SIGN_URL, () => HttpResponse.json({ parts: [] }, { headers: { Date: new Date(serverTime).toUTCString() } })));
+    const client = new SignClient({ signUrl: SIGN_URL });
+    expect(client.clockOffsetMs).toBe(0);
+    await client.send({ operation: 'list-parts', file, upload });
+    expect(Math.abs(client.clockOffsetMs - 10 * 60_000)).toBeLessThan(2000);
+    expect(Math.abs(client.now() - serverTime)).toBeLessThan(2000);
+  });
+
+  it('ignores differences below the Date header’s one-second resolution', async () => {
+    server.use(http.post(SIGN_URL, () => HttpResponse.json({ parts: [] }, { headers: { Date: new Date().toUTCString() } })));
+    const client = new SignClient({ signUrl: SIGN_URL });
+    await client.send({ operation: 'list-parts', file, upload });
+    expect(client.clockOffsetMs).toBe(0);
+  });
 });
