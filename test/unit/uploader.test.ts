@@ -289,6 +289,38 @@ describe('Uploader', () => {
   });
 });
 
+describe('leaving the page', () => {
+  it('aborts open multipart uploads on pagehide when resume is off', async () => {
+    const { log, handlers } = fakeEndpoint();
+    server.use(
+      http.put('http://s3.test/*', () => new Promise<Response>(() => {})),
+      ...handlers,
+    );
+    const { uploader } = start({ multipartThreshold: 5 * MiB, resume: false });
+    uploader.addFiles([file('big.bin', 12 * MiB)]);
+    await expect.poll(() => log.calls.some((call) => call.operation === 'sign-parts')).toBe(true);
+    window.dispatchEvent(new Event('pagehide'));
+    await expect.poll(() => log.calls.map((call) => call.operation)).toContain('abort-multipart');
+  });
+
+  it('keeps them open (remembered for resume) when resume is on', async () => {
+    const { log, handlers } = fakeEndpoint();
+    server.use(
+      http.put('http://s3.test/*', () => new Promise<Response>(() => {})),
+      ...handlers,
+    );
+    const store = new MemoryResumeStore();
+    const { uploader } = start({ multipartThreshold: 5 * MiB, resume: { store } });
+    uploader.addFiles([file('big.bin', 12 * MiB)]);
+    await expect.poll(() => log.calls.some((call) => call.operation === 'sign-parts')).toBe(true);
+    window.dispatchEvent(new Event('pagehide'));
+    uploader.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(log.calls.map((call) => call.operation)).not.toContain('abort-multipart');
+    expect(await store.all()).toHaveLength(1);
+  });
+});
+
 describe('resume after reload', () => {
   it('sends only the parts not yet stored when the same file is added to a new uploader', async () => {
     const store = new MemoryResumeStore();
