@@ -129,6 +129,9 @@ export class Uploader {
   #snapshot: UploaderSnapshot;
   #unload?: () => void;
   #offline = false;
+  #stale = false;
+  #lastNotify = 0;
+  #notifyTimer: ReturnType<typeof setTimeout> | undefined;
   #rejected: RejectedFile[] = [];
   #resumable = false;
   readonly #speeds = new SpeedMeter();
@@ -189,7 +192,14 @@ export class Uploader {
     return () => this.#listeners.delete(listener);
   };
 
-  getSnapshot = (): UploaderSnapshot => this.#snapshot;
+  /** The current state. Recomputed lazily: many Uppy updates in a burst cost one snapshot. */
+  getSnapshot = (): UploaderSnapshot => {
+    if (this.#stale) {
+      this.#stale = false;
+      this.#snapshot = this.#computeSnapshot();
+    }
+    return this.#snapshot;
+  };
 
   /** Adds files; each one the restrictions refuse is returned with the reason. Starts them when `autoUpload`. */
   addFiles(files: Iterable<File | Blob> | ArrayLike<File | Blob>): AddFilesResult {
@@ -228,7 +238,7 @@ export class Uploader {
       this.#onStateUpdate();
     }
     for (const id of result.added) {
-      const added = this.#snapshot.files.find((file) => file.id === id);
+      const added = this.getSnapshot().files.find((file) => file.id === id);
       if (added) this.#options.onFileAdded?.(added);
     }
     if (result.added.length > 0 && (this.#options.autoUpload ?? true)) void this.start();
@@ -284,7 +294,9 @@ export class Uploader {
   }
 
   #filesWithStatus(status: FileStatus): string[] {
-    return this.#snapshot.files.filter((file) => file.status === status).map((file) => file.id);
+    return this.getSnapshot()
+      .files.filter((file) => file.status === status)
+      .map((file) => file.id);
   }
 
   pause(fileId: string): void {
@@ -326,13 +338,28 @@ export class Uploader {
     this.uppy.off('complete', this.#onComplete);
     this.#plugin.prepareToLeave();
     this.uppy.destroy();
+    clearTimeout(this.#notifyTimer);
     this.#listeners.clear();
   }
 
+  /**
+   * Uppy updates its state several times per file event; with 1000 files that
+   * is thousands of updates a second. Subscribers (React renders) hear of them
+   * at most every NOTIFY_INTERVAL_MS, with whatever the state is then.
+   */
   #onStateUpdate = () => {
-    this.#snapshot = this.#computeSnapshot();
-    for (const listener of this.#listeners) listener();
+    this.#stale = true;
+    if (this.#notifyTimer !== undefined) return;
+    const wait = NOTIFY_INTERVAL_MS - (Date.now() - this.#lastNotify);
+    if (wait <= 0) this.#notify();
+    else this.#notifyTimer = setTimeout(() => this.#notify(), wait);
   };
+
+  #notify(): void {
+    this.#notifyTimer = undefined;
+    this.#lastNotify = Date.now();
+    for (const listener of this.#listeners) listener();
+  }
 
   #onUploadSuccess = (file: UppyFile<UploadMeta, UploadBody> | undefined) => {
     const uploaded = file && this.uppy.getFile(file.id);
@@ -340,8 +367,10 @@ export class Uploader {
   };
 
   #onUploadProgress = (file: UppyFile<UploadMeta, UploadBody> | undefined) => {
-    const view = file && this.#snapshot.files.find((candidate) => candidate.id === file.id);
-    if (view) this.#options.onProgress?.(view, this.#snapshot.totals);
+    if (!file || !this.#options.onProgress) return;
+    const snapshot = this.getSnapshot();
+    const view = snapshot.files.find((candidate) => candidate.id === file.id);
+    if (view) this.#options.onProgress(view, snapshot.totals);
   };
 
   #onUploadError = (file: UppyFile<UploadMeta, UploadBody> | undefined) => {
@@ -475,6 +504,8 @@ function resumeOption(option: UploaderOptions['resume']): { resume?: { store: Re
 }
 
 const MAX_REMEMBERED_REJECTIONS = 20;
+/** Longest a subscriber waits to hear of a change; 20 renders a second at most. */
+const NOTIFY_INTERVAL_MS = 50;
 
 /** What makes two files the same file: name, size, type and modification time. */
 function identity(name: string, data: Blob): string {

@@ -37,14 +37,19 @@ export function S3Uploader({ className, locale = en, label, theme, size = 'defau
   const focusAfterRemove = useRef<string | null | undefined>(undefined);
 
   // Removing a row must not drop focus to <body>: it goes to the next row, or the drop area.
+  // The callback reads the files through a ref, so it stays the same and memoised rows do not re-render.
+  const files = useRef(upload.files);
+  files.current = upload.files;
+  const { remove: removeFile } = upload;
   const remove = useCallback(
     (id: string) => {
-      const index = upload.files.findIndex((file) => file.id === id);
-      const next = upload.files[index + 1] ?? upload.files[index - 1];
+      const list = files.current;
+      const index = list.findIndex((file) => file.id === id);
+      const next = list[index + 1] ?? list[index - 1];
       focusAfterRemove.current = next?.id ?? null;
-      upload.remove(id);
+      removeFile(id);
     },
-    [upload.files, upload.remove],
+    [removeFile],
   );
   useEffect(() => {
     const target = focusAfterRemove.current;
@@ -62,7 +67,7 @@ export function S3Uploader({ className, locale = en, label, theme, size = 'defau
   return (
     <div ref={root} className={classes} dir={locale.dir} lang={locale.code} data-theme={theme}>
       <div
-        {...upload.getRootProps({ className: 's3u-dropzone', 'aria-label': label ?? locale.dropLabel })}
+        {...upload.getRootProps({ className: 's3u-dropzone', 'aria-label': dropLabel })}
         data-drag-active={upload.isDragActive || undefined}
       >
         <input {...upload.getInputProps({ 'aria-label': locale.chooseFiles })} />

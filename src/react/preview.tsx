@@ -30,6 +30,7 @@ const GLYPHS: Record<Kind, string> = {
 export function FilePreview({ data, type, name }: { data: Blob; type: string; name: string }) {
   const kind = kindOf(type, name);
   const [url, setUrl] = useState<string>();
+  const [broken, setBroken] = useState(false);
   useEffect(() => {
     // Large images would be decoded in full for a 40 px thumbnail: show the icon instead.
     if (kind !== 'image' || data.size > 20 * 1024 * 1024 || typeof URL.createObjectURL !== 'function') return;
@@ -40,7 +41,8 @@ export function FilePreview({ data, type, name }: { data: Blob; type: string; na
       setUrl(undefined);
     };
   }, [data, kind]);
-  if (url) return <img className="s3u-preview" src={url} alt="" decoding="async" />;
+  // An image the browser cannot decode gets the icon, not a broken-image glyph.
+  if (url && !broken) return <img className="s3u-preview" src={url} alt="" decoding="async" onError={() => setBroken(true)} />;
   return (
     <svg className="s3u-preview s3u-preview--icon" data-kind={kind} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
       <path d={GLYPHS[kind]} />

@@ -1,0 +1,122 @@
+import type { Meta, StoryContext, StoryObj } from '@storybook/react-vite';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import { formatBytes, type UseS3UploadOptions, useS3Upload } from '../src/react/index.js';
+import { backend, KiB, makeFile, SIGN_URL } from './support/backend.js';
+import { chooseFiles } from './support/play.js';
+import './support/attachment-picker.css';
+
+/**
+ * A custom UI on the headless hook: `useS3Upload` with its prop getters and
+ * the app's own markup (a compact attachment picker), none of the default
+ * parts or stylesheet.
+ */
+function AttachmentPicker(options: UseS3UploadOptions) {
+  const { getRootProps, getInputProps, isDragActive, files, totals, pause, resume, cancel, retry, remove } = useS3Upload(options);
+  return (
+    <div className="attach">
+      <div
+        {...getRootProps({ className: isDragActive ? 'attach__drop attach__drop--active' : 'attach__drop', 'aria-label': 'Attach files' })}
+      >
+        <input {...getInputProps({ 'aria-label': 'Attach files' })} />
+        <svg className="attach__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path d="M16.5 6.5 8.6 14.4a2 2 0 0 0 2.8 2.8l8-8a4 4 0 0 0-5.7-5.7l-8 8a6 6 0 0 0 8.5 8.5l6.3-6.3" />
+        </svg>
+        {isDragActive ? 'Let go to attach' : 'Attach files'}
+      </div>
+      {files.length > 0 && (
+        <>
+          <p className="attach__total">
+            {Math.round(totals.progress * 100)} % of {formatBytes(totals.bytesTotal)}, {totals.complete}/{totals.files} attached
+          </p>
+          <ul className="attach__list" aria-label="Attachments">
+            {files.map((file) => (
+              <li key={file.id} className="attach__item" data-status={file.status}>
+                <span className="attach__name">{file.name}</span>
+                <meter className="attach__meter" min={0} max={1} value={file.progress} aria-label={`${file.name} progress`} />
+                <span className="attach__state">{file.status}</span>
+                <span className="attach__actions">
+                  {file.status === 'uploading' && (
+                    <button type="button" onClick={() => pause(file.id)}>
+                      Pause
+                    </button>
+                  )}
+                  {file.status === 'paused' && (
+                    <button type="button" onClick={() => resume(file.id)}>
+                      Resume
+                    </button>
+                  )}
+                  {(file.status === 'uploading' || file.status === 'queued' || file.status === 'paused') && (
+                    <button type="button" onClick={() => cancel(file.id)}>
+                      Cancel
+                    </button>
+                  )}
+                  {file.status === 'error' && (
+                    <button type="button" onClick={() => retry(file.id)}>
+                      Retry
+                    </button>
+                  )}
+                  {(file.status === 'complete' || file.status === 'canceled' || file.status === 'error') && (
+                    <button type="button" onClick={() => remove(file.id)}>
+                      Remove
+                    </button>
+                  )}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+const meta = {
+  title: 'useS3Upload (headless)',
+  component: AttachmentPicker,
+  args: { signUrl: SIGN_URL, resume: false, stallTimeoutMs: 10 * 60_000 },
+  decorators: [
+    (Story) => (
+      <div className="story-frame">
+        <Story />
+      </div>
+    ),
+  ],
+} satisfies Meta<typeof AttachmentPicker>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+export const CustomUI: Story = {
+  name: 'Custom UI on the hook',
+  // The spreadsheet waits on the bucket, so the picture shows both states.
+  beforeEach: ({ msw }: StoryContext) => backend.install(msw, { hold: (put) => put.key.endsWith('.xlsx') }),
+  play: async ({ canvas, canvasElement }) => {
+    const drop = canvas.getByRole('button', { name: 'Attach files' });
+    await expect(drop).toHaveTextContent('Attach files');
+    await chooseFiles(canvasElement, [
+      makeFile('signature.png', 48 * KiB, 'image/png'),
+      makeFile('budget.xlsx', 310 * KiB, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+    ]);
+    const list = within(await canvas.findByRole('list', { name: 'Attachments' }));
+    await waitFor(() => expect(list.getByText('complete')).toBeVisible(), { timeout: 10_000 });
+    await expect(list.getByText('uploading')).toBeVisible();
+    await expect(canvas.getByText(/1\/2 attached/)).toBeVisible();
+    // Pause through the hook's action, from the custom button.
+    await userEvent.click(list.getByRole('button', { name: 'Pause' }));
+    await expect(await list.findByText('paused')).toBeVisible();
+    await expect(list.getByRole('button', { name: 'Resume' })).toBeVisible();
+  },
+};
+
+export const PausedViaHook: Story = {
+  name: 'Paused (hook: uploader.pause)',
+  beforeEach: ({ msw }: StoryContext) => backend.install(msw, { hold: true }),
+  play: async ({ canvas, canvasElement }) => {
+    await chooseFiles(canvasElement, [makeFile('recording.wav', 900 * KiB, 'audio/wav')]);
+    const list = within(await canvas.findByRole('list', { name: 'Attachments' }));
+    await list.findByText('uploading');
+    await userEvent.click(list.getByRole('button', { name: 'Pause' }));
+    await expect(await list.findByText('paused')).toBeVisible();
+    await expect(canvas.getByText(/0\/1 attached/)).toBeVisible();
+  },
+};
