@@ -2,6 +2,10 @@ const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
 
 /** "1.5 MB" style sizes in the user's locale (binary steps, as operating systems show file sizes). */
 export function formatBytes(bytes: number, locale?: string): string {
+  return formatScaled(bytes, locale, '');
+}
+
+function formatScaled(bytes: number, locale: string | undefined, suffix: '' | '-per-second'): string {
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < UNITS.length - 1) {
@@ -10,8 +14,8 @@ export function formatBytes(bytes: number, locale?: string): string {
   }
   return new Intl.NumberFormat(locale, {
     style: 'unit',
-    unit: UNITS[unit],
-    unitDisplay: unit === 0 ? 'long' : 'short',
+    unit: `${UNITS[unit]}${suffix}`,
+    unitDisplay: unit === 0 && suffix === '' ? 'long' : 'short',
     maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1,
   }).format(value);
 }
@@ -31,7 +35,7 @@ export function formatDuration(seconds: number, locale?: string): string {
   return minutes > 0 ? `${unit(hours, 'hour')} ${unit(minutes, 'minute')}` : unit(hours, 'hour');
 }
 
-/** "3.2 MB/s". */
+/** "3.2 MB/s", with the locale's own unit pattern. */
 export function formatSpeed(bytesPerSecond: number, locale?: string): string {
-  return `${formatBytes(bytesPerSecond, locale)}/s`;
+  return formatScaled(bytesPerSecond, locale, '-per-second');
 }

@@ -112,10 +112,9 @@ export function StatusBar({
 }) {
   if (totals.files === 0) return null;
   const code = locale.code;
-  const parts = [
-    locale.uploadedCount(totals.complete, totals.files),
-    `${formatBytes(totals.bytesUploaded, code)} / ${formatBytes(totals.bytesTotal, code)}`,
-  ];
+  const parts = [locale.uploadedCount(totals.complete, totals.files)];
+  // Failed and canceled files are not in the byte totals: with only those left, there is nothing to show.
+  if (totals.bytesTotal > 0) parts.push(`${formatBytes(totals.bytesUploaded, code)} / ${formatBytes(totals.bytesTotal, code)}`);
   if (totals.failed > 0) parts.push(locale.failedCount(totals.failed));
   if (totals.uploading > 0 && totals.speed > 0) parts.push(formatSpeed(totals.speed, code));
   if (totals.uploading > 0 && totals.eta !== undefined) parts.push(locale.timeLeft(formatDuration(totals.eta, code)));
