@@ -21,16 +21,19 @@ export interface CorsConfiguration {
 export const CORS_RULE_ID = 's3-direct-upload';
 
 /**
- * PUT (uploads) and GET (downloads) from the app's origins; any request
- * header (Content-Type and whatever the signer signs); the ETag readable, or
- * multipart uploads cannot complete; preflights cached for an hour.
+ * PUT and POST (uploads: small files go as form POSTs, which need no
+ * preflight) and GET (downloads) from the app's origins; any request header
+ * (Content-Type and whatever the signer signs); the ETag readable, or
+ * multipart uploads cannot complete; preflights cached for an hour (each
+ * presigned URL is its own cache entry, so this saves little: see
+ * BENCHMARKS.md).
  */
 export function uploadCorsRule(origins: readonly string[]): CorsRule {
   if (origins.length === 0) throw new RangeError('At least one origin is needed.');
   return {
     ID: CORS_RULE_ID,
     AllowedOrigins: [...new Set(origins.map(normalizeOrigin))],
-    AllowedMethods: ['PUT', 'GET'],
+    AllowedMethods: ['PUT', 'POST', 'GET'],
     AllowedHeaders: ['*'],
     ExposeHeaders: ['ETag'],
     MaxAgeSeconds: 3600,

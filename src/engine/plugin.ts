@@ -4,10 +4,12 @@ import { isCanceled, UploadError } from '../protocol/errors.js';
 import { planParts } from '../protocol/part-plan.js';
 import type { ChecksumAlgorithm, FileContext, MultipartHandle } from '../protocol/types.js';
 import { fingerprint } from './fingerprint.js';
+import { formPost } from './form-post.js';
 import { abortMultipart } from './multipart.js';
 import { RequestPool } from './request-pool.js';
 import type { ResumeStore } from './resume-store.js';
 import type { RetryOptions } from './retry.js';
+import { DEFAULT_SIGN_AHEAD, SignAheadWindow } from './sign-ahead.js';
 import type { MultipartProgress, TransferContext } from './transfer.js';
 import { uploadFile } from './upload-file.js';
 import { xhrPut } from './xhr-put.js';
@@ -25,6 +27,8 @@ export interface S3UploadPluginOptions extends PluginOpts {
   multipartThreshold: number;
   partSize: number;
   maxConcurrentRequests: number;
+  /** Files up to this size go up as form POSTs (no CORS preflight, no progress); 0 turns it off. */
+  formPostMaxSize: number;
   signBatchSize: number;
   retry: RetryOptions;
   /** Least time between two progress events of one file, ms. */
@@ -60,6 +64,7 @@ interface RunningFile {
  */
 export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta, UploadBody, PluginState> {
   readonly #pool: RequestPool;
+  readonly #signAhead: SignAheadWindow;
   readonly #running = new Map<string, RunningFile>();
   /** Multipart uploads in progress, kept across pause and failure so a retry sends only missing parts. */
   readonly #multipart = new Map<string, MultipartEntry>();
@@ -72,6 +77,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     this.id = options.id ?? 'S3DirectUpload';
     this.type = 'uploader';
     this.#pool = new RequestPool(options.maxConcurrentRequests);
+    this.#signAhead = new SignAheadWindow(Math.max(DEFAULT_SIGN_AHEAD, options.maxConcurrentRequests * 4));
   }
 
   override install(): void {
@@ -224,8 +230,10 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     };
     const context: TransferContext = {
       client: this.opts.client,
-      put: xhrPut,
+      put: (request, body, putSignal, onProgress) => (request.method === 'POST' ? formPost : xhrPut)(request, body, putSignal, onProgress),
+      formPostMaxSize: this.opts.formPostMaxSize,
       storagePool: this.#pool,
+      signAhead: this.#signAhead,
       priority,
       signal,
       data,

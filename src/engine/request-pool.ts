@@ -1,10 +1,4 @@
-import { canceledError } from '../protocol/errors.js';
-
-interface Waiter {
-  priority: number;
-  order: number;
-  start: () => void;
-}
+import { PriorityGate } from './priority-gate.js';
 
 /**
  * Caps the requests in flight to one host. Browsers open at most 6
@@ -16,27 +10,25 @@ interface Waiter {
  * 429) halves it, at most once a second; each `limit` successes add one
  * back, up to the configured maximum.
  */
-export class RequestPool {
+export class RequestPool extends PriorityGate {
   readonly #max: number;
   #limit: number;
-  #active = 0;
-  #order = 0;
-  #waiting: Waiter[] = [];
   #successes = 0;
   #lastCut = Number.NEGATIVE_INFINITY;
 
   constructor(limit: number) {
+    super();
     this.#max = Math.max(1, limit);
     this.#limit = this.#max;
-  }
-
-  get active(): number {
-    return this.#active;
   }
 
   /** The cap in force now (≤ the configured maximum). */
   get limit(): number {
     return this.#limit;
+  }
+
+  protected mayStart(active: number): boolean {
+    return active < this.#limit;
   }
 
   /** The store asked us to slow down. */
@@ -53,59 +45,7 @@ export class RequestPool {
     if (++this.#successes >= this.#limit) {
       this.#limit++;
       this.#successes = 0;
-      this.#next();
+      this.next();
     }
-  }
-
-  async run<T>(priority: number, signal: AbortSignal, task: () => Promise<T>): Promise<T> {
-    await this.#acquire(priority, signal);
-    try {
-      return await task();
-    } finally {
-      this.#active--;
-      this.#next();
-    }
-  }
-
-  #acquire(priority: number, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return Promise.reject(canceledError());
-    if (this.#active < this.#limit) {
-      this.#active++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        priority,
-        order: this.#order++,
-        start: () => {
-          signal.removeEventListener('abort', onAbort);
-          this.#active++;
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        this.#waiting = this.#waiting.filter((entry) => entry !== waiter);
-        reject(canceledError());
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#waiting.push(waiter);
-    });
-  }
-
-  #next(): void {
-    while (this.#active < this.#limit && this.#waiting.length > 0) this.#startBest();
-  }
-
-  #startBest(): void {
-    let best = 0;
-    for (let index = 1; index < this.#waiting.length; index++) {
-      const candidate = this.#waiting[index] as Waiter;
-      const current = this.#waiting[best] as Waiter;
-      if (candidate.priority < current.priority || (candidate.priority === current.priority && candidate.order < current.order)) {
-        best = index;
-      }
-    }
-    const [waiter] = this.#waiting.splice(best, 1);
-    waiter?.start();
   }
 }

@@ -7,6 +7,15 @@ import { expiresSoon, type TransferContext, type TransferResult } from './transf
 
 /** Uploads a file with one presigned PUT, re-signing when the URL expired or is about to. */
 export async function singlePut(context: TransferContext): Promise<TransferResult> {
+  const leaveWindow = await context.signAhead?.enter(context.priority, context.signal);
+  try {
+    return await signAndPut(context);
+  } finally {
+    leaveWindow?.();
+  }
+}
+
+async function signAndPut(context: TransferContext): Promise<TransferResult> {
   const { client, signal } = context;
   let signed: Extract<PresignPutResult, { ok: true }> | undefined;
 
@@ -15,7 +24,7 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
     if (context.checksum && file.checksum === undefined) {
       file = { ...file, checksum: await (context.digest ?? computeDigest)(context.checksum, context.data) };
     }
-    const result = await client.presignPut(file, signal);
+    const result = await client.presignPut(file, signal, context.data.size <= (context.formPostMaxSize ?? -1));
     if (!result.ok) {
       throw new UploadError({
         code: 'endpoint_refused',
@@ -26,6 +35,10 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
     }
     return result;
   };
+  // Inside a sign-ahead window, sign now, batched with the files entering with this one, rather than once a
+  // connection is free. A failure surfaces in the first attempt below, which the retry loop handles.
+  let early = context.signAhead ? sign() : undefined;
+  early?.catch(() => undefined);
 
   const stored = await withRetry(
     async () => {
@@ -33,6 +46,11 @@ export async function singlePut(context: TransferContext): Promise<TransferResul
         context,
         signal,
         async () => {
+          if (early) {
+            const pending = early;
+            early = undefined;
+            signed = await pending;
+          }
           if (!signed || expiresSoon(signed.expiresAt, client.now())) signed = await sign();
           return signed;
         },

@@ -2,6 +2,7 @@ import type { SignClient } from '../protocol/client.js';
 import type { ChecksumAlgorithm, FileContext, MultipartHandle, SignedRequest } from '../protocol/types.js';
 import type { RequestPool } from './request-pool.js';
 import type { RetryBudget, RetryOptions } from './retry.js';
+import type { SignAheadWindow } from './sign-ahead.js';
 
 export interface PutResult {
   /** The ETag response header, or null when CORS hides it. */
@@ -25,6 +26,8 @@ export interface TransferContext {
   put: PutFunction;
   /** Shared cap on requests in flight to the storage. */
   storagePool: RequestPool;
+  /** Admits single-PUT files to be signed ahead of their turn, batched (absent: sign when a connection is free). */
+  signAhead?: SignAheadWindow;
   /** Lower runs first: files added earlier get connections first. */
   priority: number;
   /** Aborted when the file is canceled, paused or removed. */
@@ -36,6 +39,8 @@ export interface TransferContext {
   retryBudget?: RetryBudget;
   /** A PUT that reports no progress for this long is aborted and retried. */
   stallTimeoutMs: number;
+  /** Files up to this size may go up as form POSTs, which need no CORS preflight (absent: never). */
+  formPostMaxSize?: number;
   /** Digest for single PUTs when the server requires integrity (multipart uploads follow their handle). */
   checksum?: ChecksumAlgorithm;
   /** Computes a base64 digest. Default: a Web Worker in browsers, in place elsewhere. */

@@ -7,7 +7,8 @@ import { checkRestrictions, type RejectedFile, type Restrictions } from './restr
 import { defaultResumeStore, type ResumeStore } from './resume-store.js';
 import { DEFAULT_FILE_RETRY_BUDGET, DEFAULT_RETRY, type RetryOptions } from './retry.js';
 
-const MiB = 1024 * 1024;
+const KiB = 1024;
+const MiB = 1024 * KiB;
 
 export interface UploaderOptions extends SignClientOptions, Restrictions {
   /** Files larger than this many bytes go up as multipart uploads. Default 16 MiB. */
@@ -16,6 +17,13 @@ export interface UploaderOptions extends SignClientOptions, Restrictions {
   partSize?: number;
   /** Requests to the storage in flight at once, across all files. Default 6, a browser's HTTP/1.1 connections per host. */
   maxConcurrentRequests?: number;
+  /**
+   * Files up to this many bytes go up as S3 POST Object forms: browsers send
+   * those without the CORS preflight a PUT costs, one round trip instead of
+   * two, but report no progress until they finish. The bucket's CORS rule
+   * must allow POST. Default 256 KiB; 0 sends every file with PUT.
+   */
+  formPostMaxSize?: number;
   /** Start uploading as soon as files are added. Default true. */
   autoUpload?: boolean;
   /** Application metadata sent to the signer with each file. */
@@ -159,6 +167,7 @@ export class Uploader {
       multipartThreshold: options.multipartThreshold ?? 16 * MiB,
       partSize: options.partSize ?? 8 * MiB,
       maxConcurrentRequests: options.maxConcurrentRequests ?? 6,
+      formPostMaxSize: options.formPostMaxSize ?? 256 * KiB,
       signBatchSize: 20,
       retry: { ...DEFAULT_RETRY, ...options.retry },
       progressIntervalMs: 100,

@@ -28,6 +28,7 @@ export type SignCall = DistributiveOmit<SignRequest, 'v'>;
 
 interface PendingPresign {
   file: FileContext;
+  post: boolean;
   signal: AbortSignal;
   resolve: (result: PresignPutResult) => void;
   reject: (error: unknown) => void;
@@ -79,11 +80,12 @@ export class SignClient {
   /**
    * Presigns a single PUT for one file. Calls made in the same tick share one
    * endpoint request, so adding 300 small files costs a handful of round trips.
+   * With `post`, the server may answer a form POST instead (no CORS preflight).
    */
-  presignPut(file: FileContext, signal: AbortSignal): Promise<PresignPutResult> {
+  presignPut(file: FileContext, signal: AbortSignal, post = false): Promise<PresignPutResult> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(canceledError());
-      this.#pendingPresigns.push({ file, signal, resolve, reject });
+      this.#pendingPresigns.push({ file, post, signal, resolve, reject });
       if (this.#pendingPresigns.length === 1) setTimeout(() => this.#flushPresigns(), 0);
     });
   }
@@ -93,32 +95,36 @@ export class SignClient {
     for (const entry of this.#pendingPresigns) if (entry.signal.aborted) entry.reject(canceledError());
     this.#pendingPresigns = [];
     const batchSize = Math.min(100, Math.max(1, this.#options.maxBatchSize ?? 50));
-    for (let start = 0; start < pending.length; start += batchSize) {
-      const batch = pending.slice(start, start + batchSize);
-      // A batch is only abandoned when every file in it was canceled.
-      const controller = new AbortController();
-      let live = batch.length;
-      for (const entry of batch) {
-        entry.signal.addEventListener('abort', () => (--live === 0 ? controller.abort() : undefined), { once: true });
-      }
-      this.send({ operation: 'presign-put', files: batch.map((entry) => entry.file) }, controller.signal).then(
-        ({ results }) => {
-          if (results.length !== batch.length) {
-            const error = new UploadError({
-              code: 'endpoint_malformed',
-              message: `${this.#endpointName} answered "presign-put" with ${results.length} results for ${batch.length} files.`,
-              retryable: false,
-            });
-            for (const entry of batch) entry.reject(error);
-            return;
-          }
-          for (const [index, entry] of batch.entries()) entry.resolve(results[index] as PresignPutResult);
-        },
-        (error: unknown) => {
-          for (const entry of batch) entry.reject(entry.signal.aborted ? canceledError() : error);
-        },
-      );
+    for (const post of [true, false]) {
+      const group = pending.filter((entry) => entry.post === post);
+      for (let start = 0; start < group.length; start += batchSize) this.#presignBatch(group.slice(start, start + batchSize), post);
     }
+  }
+
+  #presignBatch(batch: PendingPresign[], post: boolean): void {
+    // A batch is only abandoned when every file in it was canceled.
+    const controller = new AbortController();
+    let live = batch.length;
+    for (const entry of batch) {
+      entry.signal.addEventListener('abort', () => (--live === 0 ? controller.abort() : undefined), { once: true });
+    }
+    this.send({ operation: 'presign-put', files: batch.map((entry) => entry.file), ...(post ? { post } : {}) }, controller.signal).then(
+      ({ results }) => {
+        if (results.length !== batch.length) {
+          const error = new UploadError({
+            code: 'endpoint_malformed',
+            message: `${this.#endpointName} answered "presign-put" with ${results.length} results for ${batch.length} files.`,
+            retryable: false,
+          });
+          for (const entry of batch) entry.reject(error);
+          return;
+        }
+        for (const [index, entry] of batch.entries()) entry.resolve(results[index] as PresignPutResult);
+      },
+      (error: unknown) => {
+        for (const entry of batch) entry.reject(entry.signal.aborted ? canceledError() : error);
+      },
+    );
   }
 
   async #exchange(request: SignRequest, signal?: AbortSignal): Promise<unknown> {

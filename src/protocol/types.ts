@@ -46,12 +46,18 @@ export interface MultipartHandle {
   checksumAlgorithm?: ChecksumAlgorithm;
 }
 
-/** A URL to send one request to, with the headers that were signed into it. */
+/**
+ * A URL to send one request to, with the headers that were signed into it.
+ * `POST` (only for a `presign-put` that asked for it) is an S3 POST Object
+ * form: send `fields` in order, then the file as the form's last field, `file`.
+ */
 export interface SignedRequest {
   url: string;
-  method: 'PUT';
+  method: 'PUT' | 'POST';
   /** Headers the client must send exactly as given (they are part of the signature). */
   headers: Record<string, string>;
+  /** Form fields of a `POST`, in order (they are part of its signed policy). */
+  fields?: Record<string, string>;
   /** When the URL stops working, ISO 8601. */
   expiresAt: string;
 }
@@ -67,6 +73,11 @@ interface BaseRequest {
 export interface PresignPutRequest extends BaseRequest {
   operation: 'presign-put';
   files: FileContext[];
+  /**
+   * The client can send these files as form POSTs, which browsers send
+   * without a CORS preflight. The server may still answer PUTs.
+   */
+  post?: boolean;
 }
 export interface CreateMultipartRequest extends BaseRequest {
   operation: 'create-multipart';

@@ -79,14 +79,18 @@ function headers(value: Json, path: string): Record<string, string> {
   return object as Record<string, string>;
 }
 
-function signedRequest(value: Json, path: string): SignedRequest {
+function signedRequest(value: Json, path: string, allowPost = false): SignedRequest {
   const object = record(value, path);
   const method = object.method ?? 'PUT';
-  if (method !== 'PUT') throw new MalformedResponseError(`${path}.method`, '"PUT"');
+  if (method !== 'PUT' && !(allowPost && method === 'POST')) {
+    throw new MalformedResponseError(`${path}.method`, allowPost ? '"PUT" or "POST"' : '"PUT"');
+  }
+  if (method === 'POST' && object.fields === undefined) throw new MalformedResponseError(`${path}.fields`, 'the form fields of a POST');
   return {
     url: httpUrl(object.url, `${path}.url`),
     method,
     headers: headers(object.headers, `${path}.headers`),
+    ...(method === 'POST' ? { fields: headers(object.fields, `${path}.fields`) } : {}),
     expiresAt: isoDate(object.expiresAt, `${path}.expiresAt`),
   };
 }
@@ -138,7 +142,7 @@ const validators: { [O in Operation]: (body: Json) => ResponseFor[O] } = {
         key: string(object.key, `${path}.key`),
         token: string(object.token ?? '', `${path}.token`, { nonEmpty: false }),
         ...(object.confirm === true ? { confirm: true } : {}),
-        ...signedRequest(object, path),
+        ...signedRequest(object, path, true),
       };
     }),
   }),

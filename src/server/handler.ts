@@ -23,6 +23,7 @@ import type {
 } from '../protocol/types.js';
 import { errorResponse, invalid, jsonResponse, SignError } from './errors.js';
 import { createExpiry, type ExpiryOptions } from './expiry.js';
+import { presignFormPost } from './form-post.js';
 import { CHECKSUM_HEADER, CHECKSUM_INPUT, requireDigest } from './integrity.js';
 import { defaultKey, isUnderPrefix, normalizePrefix } from './keys.js';
 import { checkLimits, type UploadLimits } from './policy.js';
@@ -194,6 +195,7 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
     prefix: string,
     request: Request,
     expiresIn: number,
+    post: boolean,
   ): Promise<PresignPutResult> {
     const field = `files[${index}]`;
     try {
@@ -201,6 +203,29 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
       const digest = checksum ? requireDigest(checksum, file.checksum, `${field}.checksum`) : undefined;
       const key = await chooseKey(file, prefix, request, field);
       const contentType = file.type || 'application/octet-stream';
+      const common = {
+        ok: true as const,
+        key,
+        token: await tokens.issue('put', key, file.size),
+        ...(options.onUploadComplete ? { confirm: true } : {}),
+      };
+      // A form POST cannot carry the digest header, so a required checksum keeps the PUT.
+      if (post && !checksum) {
+        let fields: Record<string, string> = {};
+        const { url, expiresAt } = await expiry.sign('put', expiresIn, async (seconds) => {
+          const form = await presignFormPost(s3, {
+            bucket,
+            key,
+            size: file.size,
+            contentType,
+            metadata: file.metadata,
+            expiresIn: seconds,
+          });
+          fields = form.fields;
+          return form.url;
+        });
+        return { ...common, url, method: 'POST', headers: {}, fields, expiresAt };
+      }
       const headers: Record<string, string> = { 'Content-Type': contentType };
       if (checksum && digest) headers[CHECKSUM_HEADER[checksum]] = digest;
       const { url, expiresAt } = await expiry.sign('put', expiresIn, (seconds) =>
@@ -218,16 +243,7 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
           { expiresIn: seconds, ...signedHeaders(checksum, 'put') },
         ),
       );
-      return {
-        ok: true,
-        key,
-        url,
-        method: 'PUT',
-        headers,
-        expiresAt,
-        token: await tokens.issue('put', key, file.size),
-        ...(options.onUploadComplete ? { confirm: true } : {}),
-      };
+      return { ...common, url, method: 'PUT', headers, expiresAt };
     } catch (error) {
       // One refused file does not sink the batch: it gets its own error.
       if (error instanceof SignError && error.status < 500) {
@@ -248,7 +264,9 @@ export function createSignHandler(options: SignHandlerOptions): SignHandler {
       case 'presign-put':
         return {
           results: await Promise.all(
-            request.files.map((file, index) => presignPut(file, index, prefix, httpRequest, expiry.forRequest('put', expiresIn))),
+            request.files.map((file, index) =>
+              presignPut(file, index, prefix, httpRequest, expiry.forRequest('put', expiresIn), request.post === true),
+            ),
           ),
         };
       case 'create-multipart': {

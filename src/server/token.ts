@@ -1,3 +1,5 @@
+import { base64 } from './encoding.js';
+
 /**
  * Stateless proof that this server issued a key (and, for multipart, the
  * upload id, size and part size). Any instance with the same secret can
@@ -30,9 +32,7 @@ function encode(fields: Array<string | number>): Uint8Array {
 }
 
 function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return base64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 function fromBase64url(text: string): Uint8Array | undefined {

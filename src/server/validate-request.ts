@@ -150,7 +150,14 @@ export function validateRequest(body: Json): SignRequest {
       if (!Array.isArray(object.files) || object.files.length === 0 || object.files.length > MAX_BATCH) {
         throw invalid('files', `\`files\` must be an array of 1 to ${MAX_BATCH} files.`);
       }
-      return { v, ...expiresIn, operation: 'presign-put', files: object.files.map((file, index) => validateFile(file, `files[${index}]`)) };
+      if (object.post !== undefined && typeof object.post !== 'boolean') throw invalid('post', '`post` must be true or false.');
+      return {
+        v,
+        ...expiresIn,
+        operation: 'presign-put',
+        files: object.files.map((file, index) => validateFile(file, `files[${index}]`)),
+        ...(object.post === true ? { post: true } : {}),
+      };
     }
     case 'create-multipart':
       return {

@@ -16,7 +16,13 @@ export default async function setup() {
       Bucket: E2E_BUCKET,
       CORSConfiguration: {
         CORSRules: [
-          { AllowedOrigins: ['*'], AllowedMethods: ['PUT', 'GET'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3600 },
+          {
+            AllowedOrigins: ['*'],
+            AllowedMethods: ['PUT', 'POST', 'GET'],
+            AllowedHeaders: ['*'],
+            ExposeHeaders: ['ETag'],
+            MaxAgeSeconds: 3600,
+          },
         ],
       },
     }),

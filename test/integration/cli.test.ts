@@ -376,7 +376,7 @@ describe('s3-direct-upload cors', () => {
     expect(JSON.parse(run.stdout)).toEqual(uploadCorsConfiguration(['https://app.example']));
     expect(JSON.parse(run.stdout).CORSRules[0]).toMatchObject({
       AllowedOrigins: ['https://app.example'],
-      AllowedMethods: ['PUT', 'GET'],
+      AllowedMethods: ['PUT', 'POST', 'GET'],
       AllowedHeaders: ['*'],
       ExposeHeaders: ['ETag'],
       MaxAgeSeconds: 3600,
@@ -393,7 +393,7 @@ describe('s3-direct-upload cors', () => {
     const expected = {
       ID: 's3-direct-upload',
       AllowedOrigins: ['http://127.0.0.1:5173'],
-      AllowedMethods: expect.arrayContaining(['PUT', 'GET']),
+      AllowedMethods: expect.arrayContaining(['PUT', 'POST', 'GET']),
       AllowedHeaders: ['*'],
       ExposeHeaders: ['ETag'],
       MaxAgeSeconds: 3600,

@@ -53,6 +53,19 @@ async function put(url: string, body: Uint8Array<ArrayBuffer>, headers: Record<s
   return { status: response.status, text, etag: response.headers.get('etag') };
 }
 
+/** Posts `body` as the S3 form a `presign-put` with `post` answered; `override` replaces signed fields. */
+async function post(
+  signed: { url: string; fields: Record<string, string> },
+  body: Uint8Array<ArrayBuffer>,
+  override: Record<string, string> = {},
+) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries({ ...signed.fields, ...override })) form.append(name, value);
+  form.append('file', new Blob([body]));
+  const response = await fetch(signed.url, { method: 'POST', body: form });
+  return { status: response.status, text: await response.text() };
+}
+
 async function openUploads(): Promise<number> {
   return (await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads?.length ?? 0;
 }
@@ -183,6 +196,57 @@ describe('createSignHandler against Ceph RGW', () => {
     expect(seen[0]).toMatchObject({ key: result.key, size: 11, contentType: 'text/csv', metadata: { owner: '42' }, multipart: false });
     const stored = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: result.key }));
     expect(await stored.Body?.transformToString()).toBe('a,b\n1,2\n3,4');
+  });
+
+  it('a form POST (asked with `post`) stores exactly the signed size, type and metadata under the signed key, and nothing else', async () => {
+    const handler = createSignHandler({ ...storage, onUploadComplete: () => undefined });
+    const file = { name: 'small.txt', size: 1000, type: 'text/plain', metadata: { owner: '42' } };
+    const { body } = await call(handler, { operation: 'presign-put', post: true, files: [file, file, file, file, file] });
+    const [exact, bigger, smaller, moved, typed] = body.results;
+    expect(exact).toMatchObject({ ok: true, method: 'POST', headers: {}, confirm: true });
+    expect(exact.fields).toMatchObject({ key: exact.key, 'Content-Type': 'text/plain', 'x-amz-meta-owner': '42' });
+    expect(JSON.stringify(exact.fields)).not.toContain(rgw.secretAccessKey);
+
+    expect((await post(exact, bytes(1000, 65))).status).toBe(204);
+    const stored = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: exact.key }));
+    expect(stored.ContentLength).toBe(1000);
+    expect(stored.ContentType).toBe('text/plain');
+    expect(stored.Metadata).toEqual({ owner: '42' });
+    // complete-put verifies a POSTed object as it does a PUT one.
+    expect((await call(handler, { operation: 'complete-put', file, key: exact.key, token: exact.token })).status).toBe(200);
+
+    const tooBig = await post(bigger, bytes(1001));
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.text).toContain('EntityTooLarge');
+    expect((await post(smaller, bytes(999))).text).toContain('EntityTooSmall');
+    const otherKey = await post(moved, bytes(1000), { key: 'signer-tests-elsewhere/x.txt' });
+    expect(otherKey.status).toBe(403);
+    expect((await post(typed, bytes(1000), { 'Content-Type': 'text/html' })).status).toBe(403);
+    for (const refused of [bigger, smaller, moved, typed]) {
+      await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: refused.key }))).rejects.toThrow();
+    }
+  });
+
+  it('an expired form POST is refused; a server requiring checksums answers PUTs even when asked for POSTs', async () => {
+    const late = (
+      await call(createSignHandler({ ...storage, expiresIn: 1 }), {
+        operation: 'presign-put',
+        post: true,
+        files: [{ name: 'late.txt', size: 3, type: 'text/plain' }],
+      })
+    ).body.results[0];
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const answer = await post(late, bytes(3));
+    expect(answer.status).toBe(403);
+    expect(answer.text).toMatch(/expired/i);
+
+    const file = { name: 'sum.txt', size: 3, type: 'text/plain', checksum: createHash('md5').update(bytes(3)).digest('base64') };
+    const { body } = await call(createSignHandler({ ...storage, checksum: 'md5' }), {
+      operation: 'presign-put',
+      post: true,
+      files: [file],
+    });
+    expect(body.results[0]).toMatchObject({ ok: true, method: 'PUT' });
   });
 
   it('abort is idempotent and leaves no multipart upload', async () => {

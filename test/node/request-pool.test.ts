@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RequestPool } from '../../src/engine/request-pool.js';
+import { SignAheadWindow } from '../../src/engine/sign-ahead.js';
 
 const never = new AbortController().signal;
 
@@ -40,5 +41,44 @@ describe('RequestPool', () => {
     await Promise.all([task(5), task(5), task(9), task(1), task(3)]);
     expect(most).toBe(2);
     expect(order).toEqual([5, 5, 1, 3, 9]);
+  });
+});
+
+describe('SignAheadWindow', () => {
+  it('admits up to its size, then waits until half of it has left, so files are signed in batches, lowest priority first', async () => {
+    const window = new SignAheadWindow(4);
+    const admitted: number[] = [];
+    const leaves = new Map<number, () => void>();
+    const enter = (priority: number) =>
+      window.enter(priority, never).then((leave) => {
+        admitted.push(priority);
+        leaves.set(priority, leave);
+      });
+    const entries = [9, 8, 7, 6, 5, 4, 3, 2, 1].map(enter);
+    await Promise.resolve();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(admitted).toEqual([9, 8, 7, 6]);
+    leaves.get(9)?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(admitted).toHaveLength(4); // 3 inside: above half, no refill yet
+    leaves.get(8)?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // Half empty: refilled in one go with the lowest priorities waiting.
+    expect(admitted).toEqual([9, 8, 7, 6, 1, 2]);
+    for (const priority of [7, 6, 1, 2]) leaves.get(priority)?.();
+    await Promise.all(entries.slice(0, 6));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(admitted).toEqual([9, 8, 7, 6, 1, 2, 3, 4, 5]);
+  });
+
+  it('lets a waiter whose file is canceled leave the queue', async () => {
+    const window = new SignAheadWindow(1);
+    const leave = await window.enter(0, never);
+    const canceled = new AbortController();
+    const waiting = window.enter(1, canceled.signal);
+    canceled.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'canceled' });
+    leave();
+    expect(window.active).toBe(0);
   });
 });

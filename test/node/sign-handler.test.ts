@@ -113,6 +113,7 @@ describe('createSignHandler', () => {
     ['an unknown version', { v: 2, operation: 'presign-put', files: [file] }, 400, 'unsupported_version'],
     ['an unknown operation', { v: 1, operation: 'delete-everything' }, 400, 'unknown_operation'],
     ['no files', { v: 1, operation: 'presign-put', files: [] }, 400, 'invalid_request'],
+    ['`post` that is not a boolean', { v: 1, operation: 'presign-put', post: 'yes', files: [file] }, 400, 'invalid_request'],
     ['a negative size', { v: 1, operation: 'presign-put', files: [{ ...file, size: -1 }] }, 400, 'invalid_request'],
     ['a fractional size', { v: 1, operation: 'presign-put', files: [{ ...file, size: 1.5 }] }, 400, 'invalid_request'],
     ['a size that is a string', { v: 1, operation: 'presign-put', files: [{ ...file, size: '10' }] }, 400, 'invalid_request'],

@@ -46,6 +46,22 @@ describe('SignClient', () => {
     expect(results.map((result) => result.ok && result.key)).toEqual(['uploads/a', 'uploads/b', 'uploads/c']);
   });
 
+  it('asks for form POSTs only for the files that may use them, in a batch of their own', async () => {
+    const { log, handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const client = new SignClient({ signUrl: SIGN_URL });
+    const signal = new AbortController().signal;
+    await Promise.all([
+      client.presignPut({ ...file, name: 'small' }, signal, true),
+      client.presignPut({ ...file, name: 'large' }, signal, false),
+    ]);
+    const bodies = log.calls as Array<{ post?: boolean; files: Array<{ name: string }> }>;
+    expect(bodies.map((body) => [body.post, body.files.map((entry) => entry.name)])).toEqual([
+      [true, ['small']],
+      [undefined, ['large']],
+    ]);
+  });
+
   it('reports a 500 with the endpoint’s URL and status, as retryable', async () => {
     server.use(http.post(SIGN_URL, () => new HttpResponse('upstream exploded', { status: 500 })));
     const error = await failure(new SignClient({ signUrl: SIGN_URL }).send({ operation: 'list-parts', file, upload }));
