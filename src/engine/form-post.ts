@@ -1,6 +1,6 @@
-import { canceledError, UploadError } from '../protocol/errors.js';
+import { canceledError } from '../protocol/errors.js';
 import type { SignedRequest } from '../protocol/types.js';
-import { storageError } from './storage-errors.js';
+import { storageError, unreachableError } from './storage-errors.js';
 import type { PutResult } from './transfer.js';
 
 /**
@@ -26,12 +26,7 @@ export async function formPost(
     response = await fetch(request.url, { method: 'POST', body: form, signal, credentials: 'omit' });
   } catch (error) {
     if (signal.aborted) throw canceledError();
-    throw new UploadError({
-      code: 'storage_unreachable',
-      message: `The storage at ${new URL(request.url).origin} could not be reached, or the connection dropped (a CORS rule missing for this origin, or one without POST, looks the same to the browser).`,
-      retryable: true,
-      cause: error,
-    });
+    throw unreachableError(request.url, error);
   }
   if (!response.ok) throw storageError(response.status, await response.text().catch(() => ''));
   onProgress(body.size);

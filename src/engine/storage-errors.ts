@@ -29,6 +29,16 @@ export function isThrottling(error: UploadError): boolean {
 /** The store refused a body whose digest did not match: corrupted on the way, worth sending again. */
 const DIGEST_CODES = new Set(['BadDigest', 'InvalidDigest', 'XAmzContentSHA256Mismatch', 'XAmzContentChecksumMismatch']);
 
+/** A request to the storage that got no answer the page may read. */
+export function unreachableError(url: string, cause?: unknown): UploadError {
+  return new UploadError({
+    code: 'storage_unreachable',
+    message: `The storage at ${new URL(url).origin} could not be reached, or the connection dropped (a missing CORS rule for this origin and method looks the same to the browser).`,
+    retryable: true,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
 export function storageError(status: number, body: string): UploadError {
   const { code, message } = parseS3Error(body);
   const what = code ? `${code}${message ? `: ${message}` : ''}` : `HTTP ${status}`;

@@ -1,6 +1,6 @@
-import { canceledError, UploadError } from '../protocol/errors.js';
+import { canceledError } from '../protocol/errors.js';
 import type { SignedRequest } from '../protocol/types.js';
-import { storageError } from './storage-errors.js';
+import { storageError, unreachableError } from './storage-errors.js';
 import type { PutResult } from './transfer.js';
 
 /**
@@ -30,13 +30,7 @@ export function xhrPut(request: SignedRequest, body: Blob, signal: AbortSignal, 
     };
     xhr.onerror = () => {
       settle();
-      reject(
-        new UploadError({
-          code: 'storage_unreachable',
-          message: `The storage at ${new URL(request.url).origin} could not be reached, or the connection dropped (a CORS rule missing for this origin looks the same to the browser).`,
-          retryable: true,
-        }),
-      );
+      reject(unreachableError(request.url));
     };
     xhr.onabort = () => {
       settle();

@@ -159,18 +159,17 @@ const validators: { [O in Operation]: (body: Json) => ResponseFor[O] } = {
       size: integer(record(item, `parts[${index}]`).size, `parts[${index}].size`, 0),
     })),
   }),
-  'complete-multipart': (body) => {
-    const object = record(body, 'response');
-    const etag = object.etag === undefined || object.etag === '' ? undefined : string(object.etag, 'etag');
-    return { key: string(object.key, 'key'), ...(etag === undefined ? {} : { etag }) };
-  },
+  'complete-multipart': storedObject,
   'abort-multipart': () => ({ aborted: true }),
-  'complete-put': (body) => {
-    const object = record(body, 'response');
-    const etag = object.etag === undefined || object.etag === '' ? undefined : string(object.etag, 'etag');
-    return { key: string(object.key, 'key'), ...(etag === undefined ? {} : { etag }) };
-  },
+  'complete-put': storedObject,
 };
+
+/** The answer to a completion: the key, and the ETag when the store reported one. */
+function storedObject(body: Json): { key: string; etag?: string } {
+  const object = record(body, 'response');
+  const etag = object.etag === undefined || object.etag === '' ? undefined : string(object.etag, 'etag');
+  return { key: string(object.key, 'key'), ...(etag === undefined ? {} : { etag }) };
+}
 
 /** Checks an endpoint answer against the protocol; throws MalformedResponseError naming the bad field. */
 export function validateResponse<O extends Operation>(operation: O, body: Json): ResponseFor[O] {
