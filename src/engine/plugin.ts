@@ -27,6 +27,8 @@ export interface S3UploadPluginOptions extends PluginOpts {
   multipartThreshold: number;
   partSize: number;
   maxConcurrentRequests: number;
+  /** `maxConcurrentRequests` is per storage host name (several when the signer has alternate endpoints). */
+  concurrencyPerHost: boolean;
   /** Files up to this size go up as form POSTs (no CORS preflight, no progress); 0 turns it off. */
   formPostMaxSize: number;
   signBatchSize: number;
@@ -76,7 +78,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     super(uppy, options);
     this.id = options.id ?? 'S3DirectUpload';
     this.type = 'uploader';
-    this.#pool = new RequestPool(options.maxConcurrentRequests);
+    this.#pool = new RequestPool(options.maxConcurrentRequests, { perHost: options.concurrencyPerHost });
     this.#signAhead = new SignAheadWindow(Math.max(DEFAULT_SIGN_AHEAD, options.maxConcurrentRequests * 4));
   }
 

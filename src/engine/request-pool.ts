@@ -9,17 +9,37 @@ import { PriorityGate } from './priority-gate.js';
  * The cap adapts (AIMD, as TCP does): a throttling answer (503 SlowDown,
  * 429) halves it, at most once a second; each `limit` successes add one
  * back, up to the configured maximum.
+ *
+ * With `perHost`, the maximum is per storage host name: a signer that deals
+ * URLs out across several host names of the bucket (`alternateEndpoints`)
+ * gets that many more requests in flight, each host with its own 6
+ * connections in the browser.
  */
 export class RequestPool extends PriorityGate {
-  readonly #max: number;
+  readonly #perHostMax: number;
+  readonly #perHost: boolean;
+  readonly #hosts = new Set<string>();
+  #max: number;
   #limit: number;
   #successes = 0;
   #lastCut = Number.NEGATIVE_INFINITY;
 
-  constructor(limit: number) {
+  constructor(limit: number, { perHost = false } = {}) {
     super();
-    this.#max = Math.max(1, limit);
+    this.#perHostMax = Math.max(1, limit);
+    this.#perHost = perHost;
+    this.#max = this.#perHostMax;
     this.#limit = this.#max;
+  }
+
+  /** A request is about to go to `host`; a host not seen before raises the maximum (with `perHost`). */
+  sawHost(host: string): void {
+    if (!this.#perHost || this.#hosts.has(host)) return;
+    this.#hosts.add(host);
+    const max = this.#perHostMax * Math.min(this.#hosts.size, MAX_HOSTS);
+    this.#limit += max - this.#max;
+    this.#max = max;
+    this.next();
   }
 
   /** The cap in force now (≤ the configured maximum). */
@@ -49,3 +69,6 @@ export class RequestPool extends PriorityGate {
     }
   }
 }
+
+/** Host names counted at most: beyond a few, the page's own CPU and the uplink are the limit, not connections. */
+const MAX_HOSTS = 4;

@@ -15,7 +15,12 @@ export interface UploaderOptions extends SignClientOptions, Restrictions {
   multipartThreshold?: number;
   /** Preferred part size; raised as needed to stay within 10,000 parts. Default 8 MiB. */
   partSize?: number;
-  /** Requests to the storage in flight at once, across all files. Default 6, a browser's HTTP/1.1 connections per host. */
+  /**
+   * Requests to the storage in flight at once, across all files. Default 6
+   * per storage host name, a browser's HTTP/1.1 connections per host (a
+   * signer with `alternateEndpoints` hands out URLs for several). A number
+   * set here is the cap across all hosts.
+   */
   maxConcurrentRequests?: number;
   /**
    * Files up to this many bytes go up as S3 POST Object forms: browsers send
@@ -167,6 +172,7 @@ export class Uploader {
       multipartThreshold: options.multipartThreshold ?? 16 * MiB,
       partSize: options.partSize ?? 8 * MiB,
       maxConcurrentRequests: options.maxConcurrentRequests ?? 6,
+      concurrencyPerHost: options.maxConcurrentRequests === undefined,
       formPostMaxSize: options.formPostMaxSize ?? 256 * KiB,
       signBatchSize: 20,
       retry: { ...DEFAULT_RETRY, ...options.retry },

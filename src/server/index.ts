@@ -27,4 +27,4 @@ export {
 export { sanitizeFileName } from './keys.js';
 export { toNodeListener } from './node.js';
 export type { UploadLimits } from './policy.js';
-export { createS3Client, type StorageOptions } from './s3-client.js';
+export { type AlternateEndpoint, createS3Client, type StorageOptions } from './s3-client.js';

@@ -45,6 +45,7 @@ const s3Requests: BrowserCommand<[]> = async () =>
     .map((record: S3RequestRecord) => ({
       method: record.method,
       path: record.path,
+      host: record.host,
       partNumber: record.query.partNumber,
       uploadId: record.query.uploadId,
       startedAt: record.startedAt,
@@ -134,6 +135,7 @@ export const e2eCommands = {
 export interface SeenRequest {
   method: string;
   path: string;
+  host?: string;
   partNumber?: string;
   uploadId?: string;
   startedAt: number;

@@ -41,6 +41,8 @@ const SIGNER_KEY = Symbol.for('s3-direct-upload.e2e.signer');
 export interface SignerOverrides {
   expiresIn?: number;
   checksum?: 'md5';
+  /** Also presign for the storage under this host name (e.g. `localhost` for 127.0.0.1): `alternateEndpoints`. */
+  alternateHost?: string;
 }
 
 export function setSignerOverrides(overrides: SignerOverrides): void {

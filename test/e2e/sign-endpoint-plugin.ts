@@ -15,6 +15,9 @@ export function signEndpointPlugin(): Plugin {
     const overrides = signerOverrides();
     if (listener && builtFor === overrides) return listener;
     const storage = storageFromEnv();
+    const { alternateHost, ...overridden } = overrides;
+    const alternate = new URL(storage.endpoint);
+    if (alternateHost) alternate.hostname = alternateHost;
     const options: SignHandlerOptions = {
       bucket: E2E_BUCKET,
       prefix: E2E_PREFIX,
@@ -23,7 +26,8 @@ export function signEndpointPlugin(): Plugin {
       forcePathStyle: true,
       credentials: { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey },
       secret: 'e2e-secret',
-      ...overrides,
+      ...overridden,
+      ...(alternateHost ? { alternateEndpoints: [alternate.origin] } : {}),
     };
     listener = toNodeListener(createSignHandler(options));
     builtFor = overrides;

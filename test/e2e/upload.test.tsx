@@ -104,6 +104,28 @@ describe('<S3Uploader> against Ceph RGW', () => {
     expect(await commands.s3OpenMultipartUploads()).toEqual([]);
   });
 
+  it('with a second host name of the storage (alternateEndpoints), keeps 6 part PUTs in flight per host: more than 6 in all', async () => {
+    await commands.configureSigner({ alternateHost: 'localhost' });
+    // A per-connection bandwidth cap keeps parts in flight long enough to count them.
+    await commands.s3SetLatency({ rttMs: 20, bytesPerSecondPerConnection: 4 * MiB });
+    try {
+      const file = randomFile('two-hosts.bin', 60 * MiB);
+      const { batch } = renderUploader({ multipartThreshold: 8 * MiB, partSize: 5 * MiB });
+      dropFiles([file]);
+      const [result] = await batch;
+      await expectStoredIdentically(result as FileResult, file);
+      const parts = (await commands.s3Requests()).filter((request) => request.method === 'PUT' && request.partNumber);
+      const hosts = new Set(parts.map((part) => part.host?.split(':')[0]));
+      expect(hosts).toEqual(new Set(['127.0.0.1', 'localhost']));
+      const inFlight = maxConcurrent(parts);
+      console.log(`[e2e] 60 MiB over two host names: max parts in flight ${inFlight}`);
+      expect(inFlight).toBeGreaterThan(6);
+    } finally {
+      await commands.s3SetLatency(null);
+      await commands.configureSigner({});
+    }
+  });
+
   it('uploads 20 files of 32 KiB at once as form POSTs without CORS preflights, each byte-identical', async () => {
     const files = Array.from({ length: 20 }, (_, index) => randomFile(`log-${index}.txt`, 32 * 1024, 'text/plain'));
     const { input, batch } = renderUploader();

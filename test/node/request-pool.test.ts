@@ -44,6 +44,23 @@ describe('RequestPool', () => {
   });
 });
 
+describe('RequestPool per host', () => {
+  it('with perHost, each new storage host name adds its own connections (up to 4 hosts); without, the cap stays', () => {
+    const pool = new RequestPool(6, { perHost: true });
+    pool.sawHost('bucket.s3.us-east-1.amazonaws.com');
+    expect(pool.limit).toBe(6);
+    pool.sawHost('bucket.s3.us-east-1.amazonaws.com');
+    pool.sawHost('bucket.s3.dualstack.us-east-1.amazonaws.com');
+    expect(pool.limit).toBe(12);
+    for (const host of ['c', 'd', 'e', 'f']) pool.sawHost(host);
+    expect(pool.limit).toBe(24);
+    const fixed = new RequestPool(6);
+    fixed.sawHost('a');
+    fixed.sawHost('b');
+    expect(fixed.limit).toBe(6);
+  });
+});
+
 describe('SignAheadWindow', () => {
   it('admits up to its size, then waits until half of it has left, so files are signed in batches, lowest priority first', async () => {
     const window = new SignAheadWindow(4);

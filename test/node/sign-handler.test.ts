@@ -5,7 +5,7 @@ import { UploadTokens } from '../../src/server/token.js';
 const MiB = 1024 * 1024;
 const errors: unknown[] = [];
 // Presigning needs no network; the endpoint below is never contacted except by the storage-failure test.
-const handler = createSignHandler({
+const options = {
   bucket: 'uploads-bucket',
   region: 'us-east-1',
   endpoint: 'http://127.0.0.1:9',
@@ -14,8 +14,9 @@ const handler = createSignHandler({
   prefix: 'incoming/',
   maxFileSize: 100 * MiB,
   secret: 'test-secret',
-  onError: (error) => errors.push(error),
-});
+  onError: (error: unknown) => errors.push(error),
+};
+const handler = createSignHandler(options);
 
 const file = { name: 'photo.jpg', size: 1000, type: 'image/jpeg' };
 const tokens = new UploadTokens('test-secret');
@@ -87,6 +88,18 @@ describe('createSignHandler', () => {
     expect(key).toMatch(expected);
     expect(key.split('/')).toHaveLength(3);
     expect(new TextEncoder().encode(key).length).toBeLessThanOrEqual(1024);
+  });
+
+  it('deals part and file URLs out in turn across the alternate endpoints; creates and completes on the main one', async () => {
+    const sharded = createSignHandler({ ...options, alternateEndpoints: ['http://localhost:9', { endpoint: 'http://s3-b.test:9' }] });
+    const ask = async (body: unknown) =>
+      (await sharded(new Request('http://app.test/api/upload', { method: 'POST', body: JSON.stringify(body) }))).json();
+    const parts = await ask({ v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [1, 2, 3] });
+    expect(parts.parts.map((part: { url: string }) => new URL(part.url).host)).toEqual(['127.0.0.1:9', 'localhost:9', 's3-b.test:9']);
+    const puts = await ask({ v: 1, operation: 'presign-put', files: [file, file], post: true });
+    expect(puts.results.map((result: { url: string }) => new URL(result.url).host)).toEqual(['127.0.0.1:9', 'localhost:9']);
+    // The form is posted to the bucket under that host, path style as configured.
+    expect(new URL(puts.results[1].url).pathname).toBe('/uploads-bucket/');
   });
 
   it('signs many parts in one call, each URL for its own part number', async () => {

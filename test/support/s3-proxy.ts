@@ -21,6 +21,8 @@ export interface S3RequestRecord {
   path: string;
   /** Decoded query parameters; they include signatures, so never log them. */
   query: Record<string, string>;
+  /** The Host header the client sent (which name of the proxy it used). */
+  host?: string;
   /** performance.now() (ms) when the request headers arrived. */
   startedAt: number;
   /** When the response finished (or the connection closed). */
@@ -351,7 +353,15 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const startedAt = performance.now();
     const { path, query } = parseTarget(req.url ?? '/');
-    const record: S3RequestRecord = { id: nextId++, method: req.method ?? 'GET', path, query, startedAt, requestBytes: 0 };
+    const record: S3RequestRecord = {
+      id: nextId++,
+      method: req.method ?? 'GET',
+      path,
+      query,
+      ...(req.headers.host ? { host: req.headers.host } : {}),
+      startedAt,
+      requestBytes: 0,
+    };
     records.push(record);
     const socket = req.socket;
 
