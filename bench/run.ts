@@ -244,27 +244,14 @@ function versionOf(cmd: string, args: string[]): string {
   }
 }
 
-/** Chromium and Ceph from Debian (scripts/install-system-deps.sh), curl likewise. */
+/** Chromium, Ceph and curl from Debian, installed by scripts/install-system-deps.sh when missing. */
 function ensureSystemPackages(chromiumPath: string): void {
-  const cephMissing = ['radosgw', 'radosgw-admin', 'ceph-mon', 'ceph-osd', 'ceph', 'monmaptool'].some((bin) => !which(bin));
-  const isRoot = process.getuid?.() === 0;
-  if (cephMissing || !existsSync(chromiumPath)) {
-    if (!isRoot) throw new Error('bench: Chromium or Ceph is missing; run `sudo bash scripts/install-system-deps.sh` first');
-    log('installing system packages (scripts/install-system-deps.sh)');
-    const result = spawnSync('bash', [join(root, 'scripts/install-system-deps.sh')], { stdio: 'inherit' });
-    if (result.status !== 0) throw new Error('bench: scripts/install-system-deps.sh failed');
-  }
-  if (!which('curl')) {
-    if (!isRoot) throw new Error('bench: curl is missing (apt-get install curl)');
-    log('installing curl');
-    for (const args of [
-      ['update', '-q'],
-      ['install', '-y', '-q', '--no-install-recommends', 'curl'],
-    ]) {
-      const result = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-      if (result.status !== 0) throw new Error(`bench: apt-get ${args.join(' ')} failed`);
-    }
-  }
+  const missing = ['radosgw', 'radosgw-admin', 'ceph-mon', 'ceph-osd', 'ceph', 'monmaptool', 'curl'].some((bin) => !which(bin));
+  if (!missing && existsSync(chromiumPath)) return;
+  if (process.getuid?.() !== 0) throw new Error('bench: Chromium, Ceph or curl is missing; run `sudo bash scripts/install-system-deps.sh` first');
+  log('installing system packages (scripts/install-system-deps.sh)');
+  const result = spawnSync('bash', [join(root, 'scripts/install-system-deps.sh')], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('bench: scripts/install-system-deps.sh failed');
 }
 
 async function buildPages(outDir: string, minify: boolean): Promise<void> {

@@ -2,6 +2,7 @@
 # Installs the system packages the tests and benchmarks need on Debian 12:
 #   - chromium (browser tests, via Playwright with executablePath=/usr/bin/chromium)
 #   - ceph-mon, ceph-osd, radosgw, ceph-common (a real S3 that checks signatures: test/support/rgw.ts)
+#   - curl (the benchmark's baseline: bench/lib/curl.ts)
 # Idempotent: installs only what is missing and runs `apt-get update` only when something must be installed.
 # Needs root. Usage: sudo bash scripts/install-system-deps.sh
 set -euo pipefail
@@ -37,6 +38,13 @@ if command -v radosgw >/dev/null 2>&1 && command -v ceph-mon >/dev/null 2>&1 \
 else
   echo "install-system-deps: ceph missing, will install: ceph-mon ceph-osd radosgw ceph-common"
   packages+=(ceph-mon ceph-osd radosgw ceph-common)
+fi
+
+if command -v curl >/dev/null 2>&1; then
+  echo "install-system-deps: curl already installed"
+else
+  echo "install-system-deps: curl missing, will install: curl"
+  packages+=(curl)
 fi
 
 if [ "${#packages[@]}" -eq 0 ]; then
