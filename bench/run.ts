@@ -248,7 +248,8 @@ function versionOf(cmd: string, args: string[]): string {
 function ensureSystemPackages(chromiumPath: string): void {
   const missing = ['radosgw', 'radosgw-admin', 'ceph-mon', 'ceph-osd', 'ceph', 'monmaptool', 'curl'].some((bin) => !which(bin));
   if (!missing && existsSync(chromiumPath)) return;
-  if (process.getuid?.() !== 0) throw new Error('bench: Chromium, Ceph or curl is missing; run `sudo bash scripts/install-system-deps.sh` first');
+  if (process.getuid?.() !== 0)
+    throw new Error('bench: Chromium, Ceph or curl is missing; run `sudo bash scripts/install-system-deps.sh` first');
   log('installing system packages (scripts/install-system-deps.sh)');
   const result = spawnSync('bash', [join(root, 'scripts/install-system-deps.sh')], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error('bench: scripts/install-system-deps.sh failed');
