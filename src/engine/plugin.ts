@@ -25,7 +25,8 @@ export interface UploadBody extends Record<string, unknown> {
 export interface S3UploadPluginOptions extends PluginOpts {
   client: SignClient;
   multipartThreshold: number;
-  partSize: number;
+  /** Preferred part size; absent, it grows with the file (`defaultPartSize`). */
+  partSize?: number;
   maxConcurrentRequests: number;
   /** `maxConcurrentRequests` is per storage host name (several when the signer has alternate endpoints). */
   concurrencyPerHost: boolean;

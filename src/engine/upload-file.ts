@@ -1,4 +1,4 @@
-import { choosePartSize } from '../protocol/part-plan.js';
+import { choosePartSize, defaultPartSize } from '../protocol/part-plan.js';
 import type { MultipartHandle } from '../protocol/types.js';
 import { multipartUpload } from './multipart.js';
 import { singlePut } from './single-put.js';
@@ -7,8 +7,8 @@ import type { MultipartProgress, TransferContext, TransferResult } from './trans
 export interface UploadFileOptions {
   /** Files larger than this go up as multipart uploads. */
   multipartThreshold: number;
-  /** Preferred part size; raised to fit 10,000 parts. */
-  partSize: number;
+  /** Preferred part size; raised to fit 10,000 parts. Default: `defaultPartSize` of the file's size. */
+  partSize?: number;
   /** Part URLs fetched per `sign-parts` call. */
   signBatchSize: number;
   /** Told when a multipart upload was created. */
@@ -25,7 +25,7 @@ export function uploadFile(
   progress: { current?: MultipartProgress },
 ): Promise<TransferResult> {
   if (context.data.size <= options.multipartThreshold) return singlePut(context);
-  const partSize = choosePartSize(context.data.size, options.partSize);
+  const partSize = choosePartSize(context.data.size, options.partSize ?? defaultPartSize(context.data.size));
   return multipartUpload(
     context,
     { partSize, signBatchSize: options.signBatchSize, ...(options.onCreated ? { onCreated: options.onCreated } : {}) },

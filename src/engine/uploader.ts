@@ -13,7 +13,11 @@ const MiB = 1024 * KiB;
 export interface UploaderOptions extends SignClientOptions, Restrictions {
   /** Files larger than this many bytes go up as multipart uploads. Default 16 MiB. */
   multipartThreshold?: number;
-  /** Preferred part size; raised as needed to stay within 10,000 parts. Default 8 MiB. */
+  /**
+   * Preferred part size; raised as needed to stay within 10,000 parts.
+   * Default: 8 MiB, growing with the file to keep near 64 parts, up to 32 MiB
+   * (1 GiB goes in 16 MiB parts).
+   */
   partSize?: number;
   /**
    * Requests to the storage in flight at once, across all files. Default 6
@@ -170,7 +174,7 @@ export class Uploader {
     this.uppy.use(S3UploadPlugin, {
       client: new SignClient(options),
       multipartThreshold: options.multipartThreshold ?? 16 * MiB,
-      partSize: options.partSize ?? 8 * MiB,
+      ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
       maxConcurrentRequests: options.maxConcurrentRequests ?? 6,
       concurrencyPerHost: options.maxConcurrentRequests === undefined,
       formPostMaxSize: options.formPostMaxSize ?? 256 * KiB,

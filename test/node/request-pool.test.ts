@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RequestPool } from '../../src/engine/request-pool.js';
 import { SignAheadWindow } from '../../src/engine/sign-ahead.js';
+import { defaultPartSize } from '../../src/protocol/part-plan.js';
 
 const never = new AbortController().signal;
 
@@ -97,5 +98,16 @@ describe('SignAheadWindow', () => {
     await expect(waiting).rejects.toMatchObject({ code: 'canceled' });
     leave();
     expect(window.active).toBe(0);
+  });
+});
+
+describe('defaultPartSize', () => {
+  it('is 8 MiB up to 512 MiB, then keeps a file near 64 parts, up to 32 MiB', () => {
+    const MiB = 1024 * 1024;
+    expect(defaultPartSize(20 * MiB)).toBe(8 * MiB);
+    expect(defaultPartSize(512 * MiB)).toBe(8 * MiB);
+    expect(defaultPartSize(1024 * MiB)).toBe(16 * MiB);
+    expect(defaultPartSize(1536 * MiB + 1)).toBe(25 * MiB);
+    expect(defaultPartSize(100 * 1024 * MiB)).toBe(32 * MiB);
   });
 });
