@@ -27,6 +27,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { build } from 'vite';
+import { choosePartSize, defaultPartSize } from '../src/protocol/part-plan.js';
 import { createSignHandler } from '../src/server/index.js';
 import { CHROMIUM_PATH } from '../test/support/chromium.js';
 import { startRgw } from '../test/support/rgw.js';
@@ -340,6 +341,16 @@ function carriesFile(record: S3RequestRecord): boolean {
   return record.method === 'POST' && !('uploads' in record.query) && !('uploadId' in record.query);
 }
 
+/** The target's memory budget for the large file: parts in flight × part size (as the uploader chooses it) + 32 MiB. */
+function memoryBudget(ours: Record<string, unknown>, scenarios: ScenarioDef[]): { partsInFlight: number; partSize: number } {
+  const large = scenarios.find((scenario) => scenario.id === 'large');
+  const size = large ? large.count * large.size : 0;
+  return {
+    partsInFlight: Number(ours.maxConcurrentRequests ?? 6),
+    partSize: choosePartSize(size, ours.partSize === undefined ? defaultPartSize(size) : Number(ours.partSize)),
+  };
+}
+
 /** What every run reports of itself: which one, whether it worked, how long, how fast. */
 function outcome(
   scenario: ScenarioDef,
@@ -441,11 +452,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   if (options.from) {
     const earlier = JSON.parse(readFileSync(options.from, 'utf8')) as BenchResults;
-    const ours = earlier.options.ours as Record<string, unknown>;
-    const tables = markdown(earlier, {
-      partsInFlight: Number(ours.maxConcurrentRequests ?? 6),
-      partSize: Number(ours.partSize ?? 8 * MiB),
-    });
+    const tables = markdown(earlier, memoryBudget(earlier.options.ours as Record<string, unknown>, earlier.scenarios));
     console.log(`\n${tables}\n`);
     if (options.writeMd) {
       updateBenchmarksMd(join(root, 'BENCHMARKS.md'), earlier.profile.id, tables);
@@ -799,11 +806,7 @@ async function main(): Promise<void> {
     machine.loadAverageAtEnd = loadAverage();
     const resultsPath = join(resultsDir, `${stamp}-${profile.id}.json`);
     writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-    const memoryBudget = {
-      partsInFlight: Number(options.ours.maxConcurrentRequests ?? 6),
-      partSize: Number(options.ours.partSize ?? 8 * MiB),
-    };
-    const tables = markdown(results, memoryBudget);
+    const tables = markdown(results, memoryBudget(options.ours, results.scenarios));
     console.log(`\n${tables}\n`);
     log(`results: ${resultsPath}`);
     if (options.writeMd) {
