@@ -1,6 +1,6 @@
 /**
  * The curl baseline: the same signer (this library's protocol, same plan as
- * the browser: multipart above 16 MiB in 8 MiB parts), then every PUT by one
+ * the browser: multipart above 16 MiB, its default part size), then every PUT by one
  * `curl --parallel --parallel-max 8` — what this machine does with 8
  * connections and no browser. The same files as the browser's, split into
  * part files for multipart (curl sends whole files), before the clock starts.
@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { choosePartSize, defaultPartSize } from '../../src/protocol/part-plan.js';
 import type {
   CompletedPart,
   CreateMultipartResponse,
@@ -28,6 +29,7 @@ export interface CurlWorkload {
 interface PreparedFile {
   context: FileContext;
   multipart: boolean;
+  partSize: number;
   /** One path for a single PUT; one per part for multipart. */
   paths: string[];
 }
@@ -35,7 +37,6 @@ interface PreparedFile {
 export interface PreparedCurl {
   dir: string;
   files: PreparedFile[];
-  partSize: number;
 }
 
 export interface CurlResult {
@@ -77,21 +78,22 @@ export function writeRandomFiles(dir: string, workload: CurlWorkload): string[] 
 }
 
 /** curl uploads whole files only: multipart files are split into part files in `dir` (same plan as the browser). */
-export function prepareCurlFiles(dir: string, sources: string[], plan = { threshold: 16 * MiB, partSize: 8 * MiB }): PreparedCurl {
+export function prepareCurlFiles(dir: string, sources: string[], threshold = 16 * MiB): PreparedCurl {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const files: PreparedFile[] = [];
   for (const source of sources) {
     const size = statSync(source).size;
     const name = basename(source);
-    const multipart = size > plan.threshold;
+    const multipart = size > threshold;
+    const partSize = choosePartSize(size, defaultPartSize(size));
     const paths: string[] = [];
     if (!multipart) paths.push(source);
     else {
       const input = openSync(source, 'r');
-      const buffer = Buffer.allocUnsafe(plan.partSize);
-      for (let start = 0, part = 1; start < size; start += plan.partSize, part++) {
-        const length = Math.min(plan.partSize, size - start);
+      const buffer = Buffer.allocUnsafe(partSize);
+      for (let start = 0, part = 1; start < size; start += partSize, part++) {
+        const length = Math.min(partSize, size - start);
         const read = readSync(input, buffer, 0, length, start);
         const path = join(dir, `${name}.part${part}`);
         writeFileSync(path, buffer.subarray(0, read));
@@ -99,9 +101,9 @@ export function prepareCurlFiles(dir: string, sources: string[], plan = { thresh
       }
       closeSync(input);
     }
-    files.push({ context: { name, size, type: 'application/octet-stream' }, multipart, paths });
+    files.push({ context: { name, size, type: 'application/octet-stream' }, multipart, partSize, paths });
   }
-  return { dir, files, partSize: plan.partSize };
+  return { dir, files };
 }
 
 export function removeCurlFiles(prepared: PreparedCurl | undefined): void {
@@ -161,9 +163,9 @@ export async function runCurl(
         const { upload } = await call<CreateMultipartResponse>(options.signUrl, {
           operation: 'create-multipart',
           file: file.context,
-          partSize: prepared.partSize,
+          partSize: file.partSize,
         });
-        if (upload.partSize !== prepared.partSize) throw new Error(`the signer chose ${upload.partSize}-byte parts`);
+        if (upload.partSize !== file.partSize) throw new Error(`the signer chose ${upload.partSize}-byte parts`);
         uploads.set(index, upload);
         const numbers = file.paths.map((_, i) => i + 1);
         const batches: Promise<void>[] = [];
