@@ -4,7 +4,6 @@ import { isCanceled, UploadError } from '../protocol/errors.js';
 import { planParts } from '../protocol/part-plan.js';
 import type { ChecksumAlgorithm, FileContext, MultipartHandle } from '../protocol/types.js';
 import { fingerprint } from './fingerprint.js';
-import { formPost } from './form-post.js';
 import { abortMultipart } from './multipart.js';
 import { RequestPool } from './request-pool.js';
 import type { ResumeStore } from './resume-store.js';
@@ -12,7 +11,7 @@ import type { RetryOptions } from './retry.js';
 import { DEFAULT_SIGN_AHEAD, SignAheadWindow } from './sign-ahead.js';
 import type { MultipartProgress, TransferContext } from './transfer.js';
 import { uploadFile } from './upload-file.js';
-import { xhrPut } from './xhr-put.js';
+import { formPost, xhrPut } from './xhr.js';
 
 /** Metadata kept on each Uppy file; string values go to the signer as the file's metadata. */
 export type UploadMeta = Record<string, unknown>;
