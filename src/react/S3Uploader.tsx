@@ -30,7 +30,8 @@ export interface S3UploaderProps extends UseS3UploadOptions {
  * <S3Uploader signUrl="/api/upload" onComplete={(results) => save(results)} />
  * ```
  */
-export function S3Uploader({ className, locale = en, label, theme, size = 'default', unstyled = false, ...options }: S3UploaderProps) {
+export function S3Uploader({ className, locale: chosen, label, theme, size = 'default', unstyled = false, ...options }: S3UploaderProps) {
+  const locale = chosen ?? en;
   const upload = useS3Upload(options);
   const announcement = useAnnouncements(upload, locale);
   const root = useRef<HTMLDivElement>(null);
@@ -55,32 +56,28 @@ export function S3Uploader({ className, locale = en, label, theme, size = 'defau
     const target = focusAfterRemove.current;
     if (target === undefined) return;
     focusAfterRemove.current = undefined;
-    const row = target
-      ? Array.from(root.current?.querySelectorAll<HTMLElement>('[data-file-id]') ?? []).find((item) => item.dataset.fileId === target)
-      : undefined;
-    const element = row?.querySelector<HTMLElement>('button') ?? root.current?.querySelector<HTMLElement>('.s3u-dropzone');
-    element?.focus();
+    // Ids are Uppy's ([a-z0-9/-]); JSON quoting makes them a valid CSS string anyway.
+    (
+      (target && root.current?.querySelector<HTMLElement>(`[data-file-id=${JSON.stringify(target)}] button`)) ||
+      root.current?.querySelector<HTMLElement>('.s3u-dropzone')
+    )?.focus();
   });
 
   const classes = [unstyled ? 's3u-unstyled' : 's3u', size === 'compact' ? 's3u--compact' : '', className].filter(Boolean).join(' ');
   const dropLabel = label ?? (upload.isDragActive ? locale.dropLabelActive : locale.dropLabel);
   return (
-    <div ref={root} className={classes} dir={locale.dir} lang={locale.code} data-theme={theme}>
-      <div
-        {...upload.getRootProps({ className: 's3u-dropzone', 'aria-label': dropLabel })}
-        data-drag-active={upload.isDragActive || undefined}
-      >
+    // Direction and theme come from the page unless given: a `locale` sets its direction, `theme` forces one.
+    <div ref={root} className={classes} dir={chosen?.dir} lang={locale.code} data-theme={theme}>
+      <div {...upload.getRootProps({ className: 's3u-dropzone' })} data-drag-active={upload.isDragActive || undefined}>
         <input {...upload.getInputProps({ 'aria-label': locale.chooseFiles })} />
-        <svg className="s3u-dropzone__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-          <path d="M12 16V4m0 0-4.5 4.5M12 4l4.5 4.5M4 16v2.5A1.5 1.5 0 0 0 5.5 20h13a1.5 1.5 0 0 0 1.5-1.5V16" />
-        </svg>
+        <span className="s3u-dropzone__icon" aria-hidden="true" />
         <span className="s3u-dropzone__label">{dropLabel}</span>
       </div>
       <RejectedList rejected={upload.rejected} onDismiss={upload.dismissRejections} locale={locale} />
       <StatusBar totals={upload.totals} isOffline={upload.isOffline} locale={locale} />
       {upload.files.length > 0 && (
-        <FileList locale={locale}>
-          {upload.files.map((file) => (
+        <FileList files={upload.files} locale={locale}>
+          {(file) => (
             <FileItem
               key={file.id}
               file={file}
@@ -91,7 +88,7 @@ export function S3Uploader({ className, locale = en, label, theme, size = 'defau
               onResume={upload.resume}
               locale={locale}
             />
-          ))}
+          )}
         </FileList>
       )}
       <div className="s3u-visually-hidden" role="status" aria-live="polite">
@@ -105,27 +102,28 @@ export function S3Uploader({ className, locale = en, label, theme, size = 'defau
  * One polite sentence per change that matters — files added, refused,
  * uploaded or failed — never one per progress tick.
  */
-function useAnnouncements(snapshot: UploaderSnapshot, locale: UploaderLocale): string {
-  const previous = useRef<{ statuses: Map<string, string>; rejected: unknown } | null>(null);
+function useAnnouncements({ files, rejected }: UploaderSnapshot, locale: UploaderLocale): string {
+  const previous = useRef<{ statuses: Map<string, string>; rejected: unknown }>(undefined);
   const [message, setMessage] = useState('');
   useEffect(() => {
     const before = previous.current;
-    previous.current = { statuses: new Map(snapshot.files.map((file) => [file.id, file.status])), rejected: snapshot.rejected[0] };
+    previous.current = { statuses: new Map(files.map((file) => [file.id, file.status])), rejected: rejected[0] };
     if (!before) return;
-    const added = snapshot.files.filter((file) => !before.statuses.has(file.id)).length;
-    const uploaded = snapshot.files.filter((file) => file.status === 'complete' && before.statuses.get(file.id) !== 'complete');
-    const failed = snapshot.files.filter((file) => file.status === 'error' && before.statuses.get(file.id) !== 'error');
-    let rejected = 0;
-    if (snapshot.rejected[0] !== undefined && snapshot.rejected[0] !== before.rejected) {
-      const lastSeen = snapshot.rejected.indexOf(before.rejected as (typeof snapshot.rejected)[number]);
-      rejected = lastSeen === -1 ? snapshot.rejected.length : lastSeen;
-    }
-    const sentences: string[] = [];
-    if (added > 0) sentences.push(locale.announceAdded(added));
-    if (rejected > 0) sentences.push(locale.announceRejected(rejected));
-    if (uploaded.length > 0) sentences.push(locale.announceUploaded(uploaded.map((file) => file.name)));
-    if (failed.length > 0) sentences.push(locale.announceFailed(failed.map((file) => file.name)));
+    const added = files.filter((file) => !before.statuses.has(file.id)).length;
+    const reached = (status: string) =>
+      files.filter((file) => file.status === status && before.statuses.get(file.id) !== status).map((file) => file.name);
+    const uploaded = reached('complete');
+    const failed = reached('error');
+    // Refusals are newest first: the new ones are those before the first one seen last time.
+    const lastSeen = rejected.indexOf(before.rejected as (typeof rejected)[number]);
+    const refused = lastSeen === -1 ? rejected.length : lastSeen;
+    const sentences = [
+      added > 0 && locale.announceAdded(added),
+      refused > 0 && locale.announceRejected(refused),
+      uploaded.length > 0 && locale.announceUploaded(uploaded),
+      failed.length > 0 && locale.announceFailed(failed),
+    ].filter(Boolean);
     if (sentences.length > 0) setMessage(sentences.join(' '));
-  }, [snapshot.files, snapshot.rejected, locale]);
+  }, [files, rejected, locale]);
   return message;
 }

@@ -12,22 +12,26 @@ function formatScaled(bytes: number, locale: string | undefined, suffix: '' | '-
     value /= 1024;
     unit++;
   }
-  return new Intl.NumberFormat(locale, {
+  return number(value, locale, {
     style: 'unit',
     unit: `${UNITS[unit]}${suffix}`,
     unitDisplay: unit === 0 && suffix === '' ? 'long' : 'short',
     maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1,
-  }).format(value);
+  });
 }
 
+/** A number in the locale's digits and grouping: "1,000", "1.000", "١٬٠٠٠"; `options` as Intl.NumberFormat takes them. */
+export const number = (value: number, locale?: string, options?: Intl.NumberFormatOptions): string =>
+  new Intl.NumberFormat(locale, options).format(value);
+
 export function formatPercent(fraction: number, locale?: string): string {
-  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
+  return number(fraction, locale, { style: 'percent', maximumFractionDigits: 0 });
 }
 
 /** "12 s", "3 min", "1 h 5 min" in the user's locale. */
 export function formatDuration(seconds: number, locale?: string): string {
   const unit = (value: number, name: 'second' | 'minute' | 'hour') =>
-    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: 0 }).format(value);
+    number(value, locale, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: 0 });
   if (seconds < 60) return unit(Math.max(1, Math.round(seconds)), 'second');
   if (seconds < 3600) return unit(Math.round(seconds / 60), 'minute');
   const hours = Math.floor(seconds / 3600);

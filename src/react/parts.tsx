@@ -1,4 +1,4 @@
-import { memo, type ReactNode } from 'react';
+import { cloneElement, memo, type ReactElement, useEffect, useRef, useState } from 'react';
 import type { RejectedFile } from '../engine/restrictions.js';
 import type { UploadFile, UploadTotals } from '../engine/uploader.js';
 import { formatBytes, formatDuration, formatPercent, formatSpeed } from './format.js';
@@ -24,79 +24,141 @@ export interface FileItemProps {
   onPause?: (id: string) => void;
   onResume?: (id: string) => void;
   locale?: UploaderLocale;
+  /** The row's place and the list's length, for lists that render only the rows in view (FileList sets them). */
+  'aria-posinset'?: number;
+  'aria-setsize'?: number;
 }
 
 /**
  * One file: preview, name, size, progress, status, and the actions that make
  * sense now. Memoised: a row re-renders only when its own file changes.
  */
-export const FileItem = memo(function FileItem({ file, onCancel, onRetry, onRemove, onPause, onResume, locale = en }: FileItemProps) {
-  const active = file.status === 'queued' || file.status === 'uploading' || file.status === 'paused';
-  const failed = file.status === 'error' || file.status === 'canceled';
+export const FileItem = memo(function FileItem({
+  file,
+  onCancel,
+  onRetry,
+  onRemove,
+  onPause,
+  onResume,
+  locale = en,
+  'aria-posinset': position,
+  'aria-setsize': setSize,
+}: FileItemProps) {
+  const { status, name, id } = file;
+  const active = status === 'queued' || status === 'uploading' || status === 'paused';
   const code = locale.code;
-  const details: string[] = [locale.status[file.status]];
-  if (file.status === 'uploading') {
+  const details: string[] = [locale.status[status]];
+  if (status === 'uploading') {
     details.push(formatPercent(file.progress, code));
     if (file.speed) details.push(formatSpeed(file.speed, code));
     if (file.eta !== undefined) details.push(locale.timeLeft(formatDuration(file.eta, code)));
   }
+  // The actions that make sense now, in this order; each button's name says which file it acts on.
+  const actions = {
+    pause: status === 'uploading' && onPause,
+    resume: status === 'paused' && onResume,
+    cancel: active && onCancel,
+    retry: (status === 'error' || status === 'canceled') && onRetry,
+    remove: !active && onRemove,
+  };
   return (
-    <li className="s3u-file" data-status={file.status} data-file-id={file.id}>
-      <FilePreview data={file.data} type={file.type} name={file.name} />
+    <li className="s3u-file" data-status={status} data-file-id={id} aria-posinset={position} aria-setsize={setSize}>
+      <FilePreview data={file.data} type={file.type} name={name} />
       <div className="s3u-file__body">
         <div className="s3u-file__head">
-          <span className="s3u-file__name" title={file.name}>
-            {file.name}
+          <span className="s3u-file__name" title={name}>
+            {name}
           </span>
           <span className="s3u-file__size">{formatBytes(file.size, code)}</span>
         </div>
-        <ProgressBar value={file.progress} label={locale.fileProgress(file.name)} />
+        <ProgressBar value={file.progress} label={locale.fileProgress(name)} />
         <div className="s3u-file__foot">
           <span className="s3u-file__status">{details.join(' · ')}</span>
           <span className="s3u-file__actions">
-            {file.status === 'uploading' && onPause && (
-              <button type="button" className="s3u-button" onClick={() => onPause(file.id)} aria-label={locale.pauseFile(file.name)}>
-                {locale.pause}
-              </button>
-            )}
-            {file.status === 'paused' && onResume && (
-              <button type="button" className="s3u-button" onClick={() => onResume(file.id)} aria-label={locale.resumeFile(file.name)}>
-                {locale.resume}
-              </button>
-            )}
-            {active && (
-              <button type="button" className="s3u-button" onClick={() => onCancel(file.id)} aria-label={locale.cancelFile(file.name)}>
-                {locale.cancel}
-              </button>
-            )}
-            {failed && (
-              <button
-                type="button"
-                className="s3u-button s3u-button--primary"
-                onClick={() => onRetry(file.id)}
-                aria-label={locale.retryFile(file.name)}
-              >
-                {locale.retry}
-              </button>
-            )}
-            {!active && (
-              <button type="button" className="s3u-button" onClick={() => onRemove(file.id)} aria-label={locale.removeFile(file.name)}>
-                {locale.remove}
-              </button>
-            )}
+            {(Object.keys(actions) as Array<keyof typeof actions>).map((action) => {
+              const run = actions[action];
+              return (
+                run && (
+                  <button
+                    key={action}
+                    type="button"
+                    className={action === 'retry' ? 's3u-button s3u-button--primary' : 's3u-button'}
+                    onClick={() => run(id)}
+                    aria-label={locale[`${action}File`](name)}
+                  >
+                    {locale[action]}
+                  </button>
+                )
+              );
+            })}
           </span>
         </div>
-        {file.error && file.status === 'error' && <p className="s3u-file__error">{file.error.message}</p>}
+        {file.error && status === 'error' && <p className="s3u-file__error">{file.error.message}</p>}
       </div>
     </li>
   );
 });
 
-export function FileList({ children, locale = en }: { children: ReactNode; locale?: UploaderLocale }) {
+/** Rows rendered beyond each edge of the visible part: Tab and Shift+Tab find the next row's buttons in the DOM. */
+const OVERSCAN = 4;
+/** Lists this long are rendered whole; longer ones render this many rows until the row height is known (never under SSR or jsdom). */
+const ALL_ROWS = 24;
+
+/**
+ * The files, in a scroll container that renders only the rows in view and a
+ * few beyond (1000 files cost what 20 do): padding stands in for the others.
+ * Each row says where it stands (aria-posinset of aria-setsize), so a screen
+ * reader still hears "512 of 1000"; rows that Tab or scrolling bring into
+ * view are rendered as they come. Without a height limit on `.s3u-files`
+ * (unstyled, or your CSS) every row is rendered.
+ *
+ * ```tsx
+ * <FileList files={files}>{(file) => <FileItem key={file.id} file={file} … />}</FileList>
+ * ```
+ */
+export function FileList({
+  files,
+  children,
+  locale = en,
+}: {
+  files: readonly UploadFile[];
+  /** Renders one row (a FileItem, or your own `<li>` that takes the aria props). Only rows in view are rendered. */
+  children: (file: UploadFile) => ReactElement<FileItemProps>;
+  locale?: UploaderLocale;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  // What the DOM says: how far the list is scrolled, how much of it shows, and the distance from
+  // one row to the next (row and gap), 0 until two rows were laid out (never under SSR or jsdom).
+  const [top, setTop] = useState(0);
+  const [height, setHeight] = useState(0);
+  const [pitch, setPitch] = useState(0);
+  const measure = () => {
+    const element = scroller.current as HTMLDivElement;
+    const rows = (element.firstElementChild as HTMLElement).children as HTMLCollectionOf<HTMLElement>;
+    // The smallest step between rendered rows: taller rows (an error message) then cover more than estimated, never less.
+    let step = pitch;
+    for (let index = 1; index < rows.length; index++) {
+      const distance = (rows[index] as HTMLElement).offsetTop - (rows[index - 1] as HTMLElement).offsetTop;
+      if (index === 1 || distance < step) step = distance;
+    }
+    setTop(element.scrollTop);
+    setHeight(element.clientHeight);
+    setPitch(step);
+  };
+  useEffect(measure);
+  const count = files.length;
+  const windowed = pitch && count > ALL_ROWS;
+  const first = windowed ? Math.max(0, Math.floor(top / pitch) - OVERSCAN) : 0;
+  const end = windowed ? Math.min(count, Math.ceil((top + height) / pitch) + OVERSCAN) : Math.min(count, ALL_ROWS);
+  // The padding sits inside the scroller, whose height is capped: on the scroller it would grow it instead.
   return (
-    <ul className="s3u-list" aria-label={locale.filesList}>
-      {children}
-    </ul>
+    <div ref={scroller} className="s3u-files" onScroll={measure}>
+      <ul className="s3u-list" aria-label={locale.filesList} style={{ paddingBlock: `${first * pitch}px ${(count - end) * pitch}px` }}>
+        {files
+          .slice(first, end)
+          .map((file, index) => cloneElement(children(file), { 'aria-posinset': first + index + 1, 'aria-setsize': count }))}
+      </ul>
+    </div>
   );
 }
 

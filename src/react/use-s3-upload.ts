@@ -50,14 +50,9 @@ export interface UseS3UploadResult extends UploaderSnapshot {
   uploader: Uploader;
 }
 
-const SERVER_SNAPSHOT: UploaderSnapshot = {
-  files: [],
-  totals: { files: 0, bytesTotal: 0, bytesUploaded: 0, progress: 0, uploading: 0, complete: 0, failed: 0, speed: 0 },
-  isUploading: false,
-  isOffline: false,
-  rejected: [],
-};
-const getServerSnapshot = () => SERVER_SNAPSHOT;
+/** The actions, bound once to the uploader: stable across renders, so memoised rows do not re-render. */
+const ACTIONS = ['start', 'cancel', 'retry', 'pause', 'resume', 'remove', 'cancelAll', 'retryAll', 'clear', 'dismissRejections'] as const;
+type Actions = Pick<Uploader, (typeof ACTIONS)[number]>;
 
 /**
  * The headless uploader: state, actions, and prop getters for a drop area and
@@ -67,25 +62,25 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
   // Callbacks and headers may change between renders; the uploader reads the latest.
   const latest = useRef(options);
   latest.current = options;
-  const [uploader] = useState(
-    () =>
-      new Uploader({
-        ...options,
-        headers: typeof options.headers === 'function' ? () => resolveHeaders(latest.current.headers) : options.headers,
-        metadata: (file) => {
-          const { metadata } = latest.current;
-          return (typeof metadata === 'function' ? metadata(file) : metadata) ?? {};
-        },
-        onFileComplete: (result) => latest.current.onFileComplete?.(result),
-        onFileError: (result) => latest.current.onFileError?.(result),
-        onComplete: (results) => latest.current.onComplete?.(results),
-      }),
-  );
+  const [[uploader, actions]] = useState(() => {
+    const created = new Uploader({
+      ...options,
+      // Read on every request: headers given as an object or a function may change between renders.
+      headers: () => resolveHeaders(latest.current.headers),
+      metadata: (file) => {
+        const { metadata } = latest.current;
+        return (typeof metadata === 'function' ? metadata(file) : metadata) ?? {};
+      },
+      onFileComplete: (result) => latest.current.onFileComplete?.(result),
+      onFileError: (result) => latest.current.onFileError?.(result),
+      onComplete: (results) => latest.current.onComplete?.(results),
+    });
+    return [created, Object.fromEntries(ACTIONS.map((name) => [name, created[name].bind(created)])) as unknown as Actions] as const;
+  });
 
   // StrictMode mounts, unmounts and mounts again: destroy only if no mount follows.
   useEffect(() => {
-    const pending = pendingDestroy.get(uploader);
-    if (pending !== undefined) clearTimeout(pending);
+    clearTimeout(pendingDestroy.get(uploader));
     return () => {
       pendingDestroy.set(
         uploader,
@@ -94,7 +89,8 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
     };
   }, [uploader]);
 
-  const snapshot = useSyncExternalStore(uploader.subscribe, uploader.getSnapshot, getServerSnapshot);
+  // The server's snapshot is the uploader's first one: no files, as on the client before anything is added.
+  const snapshot = useSyncExternalStore(uploader.subscribe, uploader.getSnapshot, uploader.getSnapshot);
   const inputRef = useRef<HTMLInputElement | null>(null);
   const [isDragActive, setDragActive] = useState(false);
   const dragDepth = useRef(0);
@@ -107,106 +103,102 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
   const getRootProps = useCallback(
     <T extends HTMLAttributes<HTMLElement>>(props?: T) => {
       const disabled = latest.current.disabled === true;
-      return {
-        role: 'button',
-        tabIndex: disabled ? -1 : 0,
-        'aria-disabled': disabled || undefined,
-        ...props,
-        onClick: (event: MouseEvent<HTMLElement>) => {
-          props?.onClick?.(event);
-          if (!event.defaultPrevented) open();
+      const drop = (event: DragEvent<HTMLElement>, depth: number) => {
+        event.preventDefault();
+        dragDepth.current = depth;
+        setDragActive(!disabled && depth > 0);
+      };
+      return withProps(
+        {
+          role: 'button',
+          tabIndex: disabled ? -1 : 0,
+          'aria-disabled': disabled || undefined,
         },
-        onKeyDown: (event: KeyboardEvent<HTMLElement>) => {
-          props?.onKeyDown?.(event);
-          if (event.defaultPrevented || event.target !== event.currentTarget) return;
-          if (event.key === 'Enter' || event.key === ' ') {
+        props,
+        {
+          onClick: (event: MouseEvent<HTMLElement>) => event.defaultPrevented || open(),
+          onKeyDown: (event: KeyboardEvent<HTMLElement>) => {
+            if (!event.defaultPrevented && event.target === event.currentTarget && (event.key === 'Enter' || event.key === ' ')) {
+              event.preventDefault();
+              open();
+            }
+          },
+          onDragEnter: (event: DragEvent<HTMLElement>) => drop(event, dragDepth.current + 1),
+          onDragOver: (event: DragEvent<HTMLElement>) => {
             event.preventDefault();
-            open();
-          }
+            if (event.dataTransfer) event.dataTransfer.dropEffect = disabled ? 'none' : 'copy';
+          },
+          // Leaving a child of the area is not leaving the area: count enters and leaves.
+          onDragLeave: (event: DragEvent<HTMLElement>) => {
+            dragDepth.current--;
+            if (dragDepth.current < 1) drop(event, 0);
+          },
+          onDrop: (event: DragEvent<HTMLElement>) => {
+            drop(event, 0);
+            if (!disabled && event.dataTransfer)
+              void filesFromDataTransfer(event.dataTransfer).then((files) => files.length && addFiles(files));
+          },
+          onPaste: (event: ClipboardEvent<HTMLElement>) => {
+            const files = event.clipboardData?.files;
+            if (!disabled && files?.length) {
+              event.preventDefault();
+              addFiles(files);
+            }
+          },
         },
-        onDragEnter: (event: DragEvent<HTMLElement>) => {
-          props?.onDragEnter?.(event);
-          event.preventDefault();
-          dragDepth.current++;
-          if (!disabled) setDragActive(true);
-        },
-        onDragOver: (event: DragEvent<HTMLElement>) => {
-          props?.onDragOver?.(event);
-          event.preventDefault();
-          if (event.dataTransfer) event.dataTransfer.dropEffect = disabled ? 'none' : 'copy';
-        },
-        onDragLeave: (event: DragEvent<HTMLElement>) => {
-          props?.onDragLeave?.(event);
-          dragDepth.current = Math.max(0, dragDepth.current - 1);
-          if (dragDepth.current === 0) setDragActive(false);
-        },
-        onDrop: (event: DragEvent<HTMLElement>) => {
-          props?.onDrop?.(event);
-          event.preventDefault();
-          dragDepth.current = 0;
-          setDragActive(false);
-          if (!disabled && event.dataTransfer)
-            void filesFromDataTransfer(event.dataTransfer).then((files) => files.length && addFiles(files));
-        },
-        onPaste: (event: ClipboardEvent<HTMLElement>) => {
-          props?.onPaste?.(event);
-          const files = event.clipboardData?.files;
-          if (!disabled && files && files.length > 0) {
-            event.preventDefault();
-            addFiles(files);
-          }
-        },
-      } as T & HTMLAttributes<HTMLElement>;
+      ) as T & HTMLAttributes<HTMLElement>;
     },
     [addFiles, open],
   );
 
   const getInputProps = useCallback(
     <T extends InputHTMLAttributes<HTMLInputElement>>(props?: T) =>
-      ({
-        type: 'file',
-        multiple: latest.current.multiple ?? true,
-        accept: acceptAttribute(latest.current.accept),
-        disabled: latest.current.disabled,
-        tabIndex: -1,
-        hidden: true,
-        ...props,
-        ref: inputRef,
-        onChange: (event: ChangeEvent<HTMLInputElement>) => {
-          props?.onChange?.(event);
-          const input = event.currentTarget;
-          if (input.files?.length) addFiles(input.files);
-          // Let the same file be chosen again after it was removed.
-          input.value = '';
+      withProps(
+        {
+          type: 'file',
+          multiple: latest.current.multiple ?? true,
+          // A list joins with commas, as the attribute wants.
+          accept: latest.current.accept && String(latest.current.accept),
+          disabled: latest.current.disabled,
+          tabIndex: -1,
+          hidden: true,
         },
-        // Clicks on the hidden input must not bubble to the root and open the chooser twice.
-        onClick: (event: MouseEvent<HTMLInputElement>) => {
-          props?.onClick?.(event);
-          event.stopPropagation();
+        props,
+        {
+          ref: inputRef,
+          onChange: (event: ChangeEvent<HTMLInputElement>) => {
+            const input = event.currentTarget;
+            if (input.files?.length) addFiles(input.files);
+            // Let the same file be chosen again after it was removed.
+            input.value = '';
+          },
+          // Clicks on the hidden input must not bubble to the root and open the chooser twice.
+          onClick: (event: MouseEvent<HTMLInputElement>) => event.stopPropagation(),
         },
-      }) as unknown as T & InputHTMLAttributes<HTMLInputElement> & { ref: RefObject<HTMLInputElement | null> },
+      ) as unknown as T & InputHTMLAttributes<HTMLInputElement> & { ref: RefObject<HTMLInputElement | null> },
     [addFiles],
   );
 
-  return {
-    ...snapshot,
-    isDragActive,
-    getRootProps,
-    getInputProps,
-    open,
-    addFiles,
-    start: useCallback(() => uploader.start(), [uploader]),
-    cancel: useCallback((id: string) => uploader.cancel(id), [uploader]),
-    retry: useCallback((id: string) => uploader.retry(id), [uploader]),
-    pause: useCallback((id: string) => uploader.pause(id), [uploader]),
-    resume: useCallback((id: string) => uploader.resume(id), [uploader]),
-    remove: useCallback((id: string) => uploader.remove(id), [uploader]),
-    cancelAll: useCallback(() => uploader.cancelAll(), [uploader]),
-    retryAll: useCallback(() => uploader.retryAll(), [uploader]),
-    clear: useCallback(() => uploader.clear(), [uploader]),
-    dismissRejections: useCallback(() => uploader.dismissRejections(), [uploader]),
-    uploader,
-  };
+  return { ...snapshot, ...actions, isDragActive, getRootProps, getInputProps, open, addFiles, uploader };
+}
+
+/**
+ * Defaults, then the caller's props, then ours; an event handler of the
+ * caller runs before ours (react-dropzone's order), so it can call
+ * `preventDefault()` to stop the default behaviour.
+ */
+function withProps(defaults: object, props: object | undefined, own: Record<string, unknown>): object {
+  const merged: Record<string, unknown> = { ...defaults, ...props, ...own };
+  for (const name in own) {
+    const theirs = (props as Record<string, unknown> | undefined)?.[name];
+    const ours = own[name];
+    if (typeof theirs === 'function' && typeof ours === 'function')
+      merged[name] = (event: unknown) => {
+        theirs(event);
+        ours(event);
+      };
+  }
+  return merged;
 }
 
 const pendingDestroy = new WeakMap<Uploader, ReturnType<typeof setTimeout>>();
@@ -214,9 +206,4 @@ const pendingDestroy = new WeakMap<Uploader, ReturnType<typeof setTimeout>>();
 async function resolveHeaders(headers: UploaderOptions['headers']): Promise<HeadersInit> {
   if (typeof headers === 'function') return headers();
   return headers ?? {};
-}
-
-function acceptAttribute(accept: UploaderOptions['accept']): string | undefined {
-  if (accept === undefined) return undefined;
-  return typeof accept === 'string' ? accept : accept.join(',');
 }

@@ -3,7 +3,7 @@ import { userEvent } from '@testing-library/user-event';
 import { HttpResponse } from 'msw';
 import { StrictMode } from 'react';
 import { renderToString } from 'react-dom/server';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { FileResult } from '../../src/index.js';
 import { ar, de, S3Uploader } from '../../src/react/index.js';
 import { fakeEndpoint, SIGN_URL } from './fake-endpoint.js';
@@ -17,6 +17,10 @@ function input(container: HTMLElement): HTMLInputElement {
 }
 
 describe('<S3Uploader>', () => {
+  // Uppy looks at navigator.onLine 3 s after it is created, on a timer destroy() leaves running:
+  // let the last one fire while jsdom's window still exists.
+  afterAll(() => new Promise((resolve) => setTimeout(resolve, 3000)));
+
   it('offers a labelled drop area that opens the file chooser by click, Enter and Space', async () => {
     const { container } = render(<S3Uploader signUrl={SIGN_URL} />);
     const dropArea = screen.getByRole('button', { name: 'Drop files here or click to browse' });
@@ -226,5 +230,37 @@ describe('<S3Uploader>', () => {
     await waitFor(() => expect(screen.getAllByText('Uploaded')).toHaveLength(2));
     await userEvent.click(screen.getByRole('button', { name: 'Remove one.txt' }));
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove two.txt' })));
+  });
+
+  it('inherits direction and theme from the page unless given', () => {
+    const { container } = render(
+      <div dir="rtl" data-theme="dark">
+        <S3Uploader signUrl={SIGN_URL} />
+        <S3Uploader signUrl={SIGN_URL} locale={ar} theme="light" />
+      </div>,
+    );
+    const [inherited, given] = Array.from(container.querySelectorAll('.s3u')) as HTMLElement[];
+    expect(inherited?.hasAttribute('dir')).toBe(false);
+    expect(inherited?.hasAttribute('data-theme')).toBe(false);
+    expect(inherited?.getAttribute('lang')).toBe('en');
+    expect(given?.getAttribute('dir')).toBe('rtl');
+    expect(given?.getAttribute('data-theme')).toBe('light');
+  });
+
+  it('renders a long list in part, each row saying where it stands', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const { container } = render(<S3Uploader signUrl={SIGN_URL} autoUpload={false} />);
+    await userEvent.upload(
+      input(container),
+      Array.from({ length: 100 }, (_, index) => file(`file-${index + 1}.txt`, 1)),
+    );
+    const list = await screen.findByRole('list', { name: 'Files' });
+    // jsdom lays nothing out, so the list never learns its row height: it keeps the first rows it renders.
+    const rows = within(list).getAllByRole('listitem');
+    expect(rows.length).toBeLessThan(100);
+    expect(rows[0]?.getAttribute('aria-posinset')).toBe('1');
+    expect(rows[0]?.getAttribute('aria-setsize')).toBe('100');
+    expect(screen.getByText(/^0 of 100 files uploaded/)).toBeTruthy();
   });
 });

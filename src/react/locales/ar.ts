@@ -1,4 +1,4 @@
-import { plural, type UploaderLocale } from './types.js';
+import { count, plural, type UploaderLocale } from './types.js';
 
 const list = (names: string[]) => new Intl.ListFormat('ar', { type: 'conjunction' }).format(names);
 
@@ -26,12 +26,18 @@ export const ar: UploaderLocale = {
   resumeFile: (name) => `استئناف ${name}`,
   timeLeft: (duration) => `يتبقى ${duration}`,
   uploadedCount: (complete, total) =>
-    `تم رفع ${new Intl.NumberFormat('ar').format(complete)} من ${plural('ar', total, { zero: '# ملفات', one: 'ملف واحد', two: 'ملفين', few: '# ملفات', many: '# ملفًا', other: '# ملف' })}`,
-  failedCount: (count) => `فشل ${new Intl.NumberFormat('ar').format(count)}`,
+    `تم رفع ${count('ar', complete)} من ${plural('ar', total, { zero: '# ملفات', one: 'ملف واحد', two: 'ملفين', few: '# ملفات', many: '# ملفًا', other: '# ملف' })}`,
+  failedCount: (failed) => `فشل ${count('ar', failed)}`,
   offline: 'أنت غير متصل. الرفع متوقف مؤقتًا وسيستأنف تلقائيًا عند عودة الاتصال.',
   announceAdded: (count) => plural('ar', count, { one: 'أضيف ملف واحد.', two: 'أضيف ملفان.', few: 'أضيفت # ملفات.', other: 'أضيف # ملف.' }),
-  announceUploaded: (names) => (names.length <= 3 ? `تم رفع ${list(names)}.` : `تم رفع ${names.length} ملفات.`),
-  announceFailed: (names) => (names.length <= 3 ? `فشل رفع ${list(names)}.` : `فشل رفع ${names.length} ملفات.`),
+  announceUploaded: (names) =>
+    names.length <= 3
+      ? `تم رفع ${list(names)}.`
+      : `تم رفع ${plural('ar', names.length, { few: '# ملفات', many: '# ملفًا', other: '# ملف' })}.`,
+  announceFailed: (names) =>
+    names.length <= 3
+      ? `فشل رفع ${list(names)}.`
+      : `فشل رفع ${plural('ar', names.length, { few: '# ملفات', many: '# ملفًا', other: '# ملف' })}.`,
   announceRejected: (count) => plural('ar', count, { one: 'لم يُضف ملف واحد.', two: 'لم يُضف ملفان.', other: 'لم تُضف # ملفات.' }),
   rejection: (name, rule, limit) => {
     switch (rule) {

@@ -1,4 +1,4 @@
-import { plural, type UploaderLocale } from './types.js';
+import { count, plural, type UploaderLocale } from './types.js';
 
 const list = (names: string[]) => new Intl.ListFormat('de', { type: 'conjunction' }).format(names);
 
@@ -32,12 +32,14 @@ export const de: UploaderLocale = {
   pauseFile: (name) => `${name} anhalten`,
   resumeFile: (name) => `${name} fortsetzen`,
   timeLeft: (duration) => `noch ${duration}`,
-  uploadedCount: (complete, total) => `${complete} von ${plural('de', total, { one: '# Datei', other: '# Dateien' })} hochgeladen`,
-  failedCount: (count) => `${count} fehlgeschlagen`,
+  uploadedCount: (complete, total) =>
+    `${count('de', complete)} von ${plural('de', total, { one: '# Datei', other: '# Dateien' })} hochgeladen`,
+  failedCount: (failed) => `${count('de', failed)} fehlgeschlagen`,
   offline: 'Sie sind offline. Das Hochladen ist angehalten und geht von selbst weiter, sobald die Verbindung zurück ist.',
   announceAdded: (count) => plural('de', count, { one: '# Datei hinzugefügt.', other: '# Dateien hinzugefügt.' }),
-  announceUploaded: (names) => (names.length <= 3 ? `${list(names)} hochgeladen.` : `${names.length} Dateien hochgeladen.`),
-  announceFailed: (names) => (names.length <= 3 ? `${list(names)} fehlgeschlagen.` : `${names.length} Dateien fehlgeschlagen.`),
+  announceUploaded: (names) => (names.length <= 3 ? `${list(names)} hochgeladen.` : `${count('de', names.length)} Dateien hochgeladen.`),
+  announceFailed: (names) =>
+    names.length <= 3 ? `${list(names)} fehlgeschlagen.` : `${count('de', names.length)} Dateien fehlgeschlagen.`,
   announceRejected: (count) =>
     plural('de', count, { one: '# Datei wurde nicht hinzugefügt.', other: '# Dateien wurden nicht hinzugefügt.' }),
   rejection: (name, rule, limit) => {

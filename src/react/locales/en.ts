@@ -1,4 +1,4 @@
-import { plural, type UploaderLocale } from './types.js';
+import { count, plural, type UploaderLocale } from './types.js';
 
 const list = (names: string[]) => new Intl.ListFormat('en', { type: 'conjunction' }).format(names);
 
@@ -25,27 +25,23 @@ export const en: UploaderLocale = {
   pauseFile: (name) => `Pause ${name}`,
   resumeFile: (name) => `Resume ${name}`,
   timeLeft: (duration) => `${duration} left`,
-  uploadedCount: (complete, total) => `${complete} of ${plural('en', total, { one: '# file', other: '# files' })} uploaded`,
-  failedCount: (count) => `${count} failed`,
+  uploadedCount: (complete, total) => `${count('en', complete)} of ${plural('en', total, { one: '# file', other: '# files' })} uploaded`,
+  failedCount: (failed) => `${count('en', failed)} failed`,
   offline: 'You are offline. Uploads are paused and resume by themselves when the connection is back.',
   announceAdded: (count) => plural('en', count, { one: '# file added.', other: '# files added.' }),
-  announceUploaded: (names) => (names.length <= 3 ? `${list(names)} uploaded.` : `${names.length} files uploaded.`),
-  announceFailed: (names) => (names.length <= 3 ? `${list(names)} failed.` : `${names.length} files failed.`),
+  announceUploaded: (names) => (names.length <= 3 ? `${list(names)} uploaded.` : `${count('en', names.length)} files uploaded.`),
+  announceFailed: (names) => (names.length <= 3 ? `${list(names)} failed.` : `${count('en', names.length)} files failed.`),
   announceRejected: (count) => plural('en', count, { one: '# file was not added.', other: '# files were not added.' }),
-  rejection: (name, rule, limit) => {
-    switch (rule) {
-      case 'accept':
-        return `${name} was not added: only ${limit} are accepted.`;
-      case 'maxFileSize':
-        return `${name} was not added: files can be at most ${limit}.`;
-      case 'minFileSize':
-        return `${name} was not added: files must be at least ${limit}.`;
-      case 'maxFiles':
-        return `${name} was not added: at most ${limit} files.`;
-      case 'maxTotalSize':
-        return `${name} was not added: all files together can be at most ${limit}.`;
-      case 'duplicate':
-        return `${name} is already in the list.`;
-    }
-  },
+  rejection: (name, rule, limit) =>
+    rule === 'duplicate'
+      ? `${name} is already in the list.`
+      : `${name} was not added: ${
+          {
+            accept: `only ${limit} are accepted`,
+            maxFileSize: `files can be at most ${limit}`,
+            minFileSize: `files must be at least ${limit}`,
+            maxFiles: `at most ${limit} files`,
+            maxTotalSize: `all files together can be at most ${limit}`,
+          }[rule]
+        }.`,
 };

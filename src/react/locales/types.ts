@@ -1,5 +1,6 @@
 import type { RejectionRule } from '../../engine/restrictions.js';
 import type { FileStatus } from '../../engine/uploader.js';
+import { number } from '../format.js';
 
 /** Every string the widget shows or announces. Functions receive already formatted values. */
 export interface UploaderLocale {
@@ -39,8 +40,11 @@ export interface UploaderLocale {
   rejection: (name: string, rule: RejectionRule, limit: string) => string;
 }
 
+/** A count in the locale's digits and grouping: "1,000", "1.000", "١٬٠٠٠". */
+export const count = (code: string, value: number): string => number(value, code);
+
 /** Picks a plural form with Intl.PluralRules. */
-export function plural(code: string, count: number, forms: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }): string {
-  const form = forms[new Intl.PluralRules(code).select(count)] ?? forms.other;
-  return form.replace('#', new Intl.NumberFormat(code).format(count));
+export function plural(code: string, value: number, forms: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }): string {
+  const form = forms[new Intl.PluralRules(code).select(value)] ?? forms.other;
+  return form.replace('#', count(code, value));
 }
