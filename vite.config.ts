@@ -103,6 +103,28 @@ export default defineConfig({
           },
         },
       },
+      {
+        // Every story in stories/ as a test in Chromium: render, play function, then axe (a11y.test in .storybook/preview.tsx).
+        extends: true,
+        // Imported when the project runs, so a library build does not load Storybook.
+        plugins: [
+          import('@storybook/addon-vitest/vitest-plugin').then(({ storybookTest }) =>
+            storybookTest({ configDir: resolve(import.meta.dirname, '.storybook') }),
+          ),
+        ],
+        test: {
+          name: 'storybook',
+          // The 1000-file story uploads for a while through MSW's service worker.
+          testTimeout: 90_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: chromiumLaunchOptions }),
+            instances: [{ browser: 'chromium' }],
+            screenshotFailures: false,
+          },
+        },
+      },
     ],
   },
 });
