@@ -1,10 +1,9 @@
 import { canceledError, isCanceled, UploadError } from '../protocol/errors.js';
 import { type PartRange, planParts } from '../protocol/part-plan.js';
 import type { MultipartHandle, SignedRequest } from '../protocol/types.js';
-import { computeDigest } from './digest.js';
 import { withRetry } from './retry.js';
 import { sendToStorage } from './storage-request.js';
-import { expiresSoon, type MultipartProgress, type TransferContext, type TransferResult } from './transfer.js';
+import { expiresSoon, lazyDigest, type MultipartProgress, type TransferContext, type TransferResult } from './transfer.js';
 
 export interface MultipartOptions {
   /** Part size the client asks for; the server has the last word. */
@@ -164,7 +163,7 @@ class PartSigner {
     const checksums: Record<string, string> = {};
     for (const number of numbers) {
       const part = this.parts.find((candidate) => candidate.partNumber === number) as PartRange;
-      checksums[String(number)] = await (this.context.digest ?? computeDigest)(algorithm, this.context.data.slice(part.start, part.end));
+      checksums[String(number)] = await (this.context.digest ?? lazyDigest)(algorithm, this.context.data.slice(part.start, part.end));
     }
     return checksums;
   }

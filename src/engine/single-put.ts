@@ -1,9 +1,8 @@
 import { UploadError } from '../protocol/errors.js';
 import type { PresignPutResult } from '../protocol/types.js';
-import { computeDigest } from './digest.js';
 import { withRetry } from './retry.js';
 import { sendToStorage } from './storage-request.js';
-import { expiresSoon, type TransferContext, type TransferResult } from './transfer.js';
+import { expiresSoon, lazyDigest, type TransferContext, type TransferResult } from './transfer.js';
 
 /** Uploads a file with one presigned PUT, re-signing when the URL expired or is about to. */
 export async function singlePut(context: TransferContext): Promise<TransferResult> {
@@ -22,7 +21,7 @@ async function signAndPut(context: TransferContext): Promise<TransferResult> {
   let file = context.file;
   const sign = async () => {
     if (context.checksum && file.checksum === undefined) {
-      file = { ...file, checksum: await (context.digest ?? computeDigest)(context.checksum, context.data) };
+      file = { ...file, checksum: await (context.digest ?? lazyDigest)(context.checksum, context.data) };
     }
     const result = await client.presignPut(file, signal, context.data.size <= (context.formPostMaxSize ?? -1));
     if (!result.ok) {

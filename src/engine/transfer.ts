@@ -43,7 +43,7 @@ export interface TransferContext {
   formPostMaxSize?: number;
   /** Digest for single PUTs when the server requires integrity (multipart uploads follow their handle). */
   checksum?: ChecksumAlgorithm;
-  /** Computes a base64 digest. Default: a Web Worker in browsers, in place elsewhere. */
+  /** Computes a base64 digest. Default `lazyDigest`: a Web Worker in browsers, in place elsewhere. */
   digest?: (algorithm: ChecksumAlgorithm, blob: Blob) => Promise<string>;
   /** Bytes of this file stored or in flight so far. May dip after a failed attempt; the caller keeps it monotonic. */
   onProgress: (bytesUploaded: number) => void;
@@ -69,4 +69,13 @@ export const EXPIRY_MARGIN_MS = 30_000;
 
 export function expiresSoon(expiresAt: string, now = Date.now()): boolean {
   return Date.parse(expiresAt) - now < EXPIRY_MARGIN_MS;
+}
+
+/**
+ * The default `digest`: the hashing code (MD5, CRC32, the Worker around
+ * them) loads on first use, so only apps whose signer requires checksums
+ * download it — a bundler makes it a chunk of its own.
+ */
+export function lazyDigest(algorithm: ChecksumAlgorithm, blob: Blob): Promise<string> {
+  return import('./digest.js').then(({ computeDigest }) => computeDigest(algorithm, blob));
 }

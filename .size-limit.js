@@ -1,0 +1,32 @@
+// What a page downloads to start uploading. The hashing code is imported
+// dynamically (only signers that require checksums need it); a bundler ships
+// it as a chunk of its own, loaded on first use, so it has its own check and
+// stays out of the entries' totals.
+const lazyChunks = (config) => ({ ...config, external: [...(config.external ?? []), './digest-*.js'] });
+
+export default [
+  {
+    name: 's3-direct-upload/react (S3Uploader with its dependencies, React excluded)',
+    path: 'dist/react/index.js',
+    import: '{ S3Uploader }',
+    ignore: ['react', 'react-dom', 'react/jsx-runtime'],
+    gzip: true,
+    modifyEsbuildConfig: lazyChunks,
+    limit: '30 KiB',
+  },
+  {
+    name: 's3-direct-upload (core uploader with its dependencies)',
+    path: 'dist/index.js',
+    import: '{ createUploader }',
+    gzip: true,
+    modifyEsbuildConfig: lazyChunks,
+    limit: '25 KiB',
+  },
+  {
+    name: 'checksums (MD5, SHA-256, CRC32 in a Web Worker), loaded on first use',
+    path: 'dist/shared/digest-*.js',
+    import: '{ computeDigest }',
+    gzip: true,
+    limit: '3 KiB',
+  },
+];
