@@ -5,6 +5,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { e2eCommands } from './test/e2e/commands.js';
 import { signEndpointPlugin } from './test/e2e/sign-endpoint-plugin.js';
+import { chromiumLaunchOptions } from './test/support/chromium.js';
 
 const external = [
   /^react($|\/)/,
@@ -13,21 +14,6 @@ const external = [
   /^@aws-sdk\//,
   ...builtinModules.flatMap((name) => [name, `node:${name}`]),
 ];
-
-/** Chromium from Debian; the flags keep it off the network this machine does not have. */
-export const chromiumLaunchOptions = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
 
 export default defineConfig({
   plugins: [react()],

@@ -11,7 +11,7 @@ import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, typ
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumLaunchOptions } from '../../vite.config.js';
+import { chromiumLaunchOptions } from '../support/chromium.js';
 import { freePort, type RgwServer, startRgw } from '../support/rgw.js';
 import { testS3Client } from '../support/s3-client.js';
 import { type S3Proxy, startS3Proxy } from '../support/s3-proxy.js';
