@@ -404,7 +404,8 @@ function timeline(records: S3RequestRecord[], server: BenchServer): NonNullable<
 }
 
 function firstPut(trace: PageResult['trace']): { firstPutMs?: number } {
-  const starts = trace.filter(([what]) => /^(xhr PUT|(xhr|fetch) POST .*\/$)/.test(what)).map(([, start]) => start);
+  // The first request carrying file bytes: a PUT, or a form POST (this library's small files).
+  const starts = trace.filter(([what]) => /^xhr (PUT|POST form)/.test(what)).map(([, start]) => start);
   return starts.length > 0 ? { firstPutMs: Math.min(...starts) } : {};
 }
 

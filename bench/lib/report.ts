@@ -261,7 +261,7 @@ export function markdown(results: BenchResults, memoryBudget: { partsInFlight: n
     lines.push(`#### ${scenario.title}`);
     lines.push('');
     lines.push(
-      '| uploader | MiB/s | each run | wall s | × curl | × Uppy | signer req / file | S3 req / file | to 1st PUT ms | PUTs in flight max / avg | renderer RSS growth MiB | renderer CPU s | network svc CPU s | Node proxy+signer CPU s | RGW+OSD CPU s | other load |',
+      '| uploader | MiB/s | each run | wall s | × curl | × Uppy | signer req / file | S3 req / file | to 1st upload request ms | uploads in flight max / avg | renderer RSS growth MiB | renderer CPU s | network svc CPU s | Node proxy+signer CPU s | RGW+OSD CPU s | other load |',
     );
     lines.push('|---|--:|---|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const row of rows) {

@@ -160,7 +160,8 @@ function installTracing(): void {
   } as typeof XMLHttpRequest.prototype.open;
   XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
     const start = performance.now();
-    this.addEventListener('loadend', () => record(labels.get(this) ?? 'xhr', start), { once: true });
+    const label = `${labels.get(this) ?? 'xhr'}${body instanceof FormData ? ' form' : ''}`;
+    this.addEventListener('loadend', () => record(label, start), { once: true });
     return send.call(this, body);
   };
 }
