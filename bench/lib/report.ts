@@ -238,6 +238,7 @@ export function checkTargets(
     add(`${small.title}: ≥ 0.7× curl`, ratio('small', 'ours', 'curl'), 0.7);
     if (get('small', 'ours2')) add(`${small.title}, 2 host names: ≥ 0.7× curl`, ratio('small', 'ours2', 'curl'), 0.7);
     add(`${small.title}: ≥ 2.5× Uppy 6`, ratio('small', 'ours', 'uppy'), 2.5);
+    if (get('small', 'ours2')) add(`${small.title}, 2 host names: ≥ 2.5× Uppy 6`, ratio('small', 'ours2', 'uppy'), 2.5);
   }
   return checks;
 }
