@@ -401,7 +401,7 @@ describe('s3-direct-upload cors', () => {
     const { CORSRules = [] } = await s3.send(new GetBucketCorsCommand({ Bucket: BUCKET }));
     expect(CORSRules).toHaveLength(2);
     expect(CORSRules[0]).toMatchObject(expected);
-    expect(CORSRules[0]?.AllowedMethods).toHaveLength(2);
+    expect(CORSRules[0]?.AllowedMethods).toHaveLength(3);
     expect(CORSRules[1]).toMatchObject(other);
     // What the command printed is what the bucket has.
     expect(JSON.parse(run.stdout).CORSRules).toEqual(JSON.parse(JSON.stringify(CORSRules)));
