@@ -1,3 +1,5 @@
+import { hex } from '../protocol/encoding.js';
+
 const SAMPLE_BYTES = 64 * 1024;
 
 /**
@@ -16,6 +18,5 @@ export async function fingerprint(file: Blob, name: string): Promise<string> {
     file.slice(Math.max(0, size - SAMPLE_BYTES)),
   ]);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await samples.arrayBuffer()));
-  const hex = Array.from(digest.subarray(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${name}\u0000${size}\u0000${lastModified}\u0000${hex}`;
+  return `${name}\u0000${size}\u0000${lastModified}\u0000${hex(digest.subarray(0, 16))}`;
 }

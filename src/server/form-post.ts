@@ -1,6 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { base64, hex } from './encoding.js';
+import { base64, hex } from '../protocol/encoding.js';
 
 /** What the browser posts: the form's URL and its fields, in order; the file goes last, as `file`. */
 export interface SignedForm {

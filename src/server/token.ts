@@ -1,4 +1,4 @@
-import { base64 } from './encoding.js';
+import { base64 } from '../protocol/encoding.js';
 
 /**
  * Stateless proof that this server issued a key (and, for multipart, the
