@@ -48,11 +48,26 @@ export async function presignFormPost(s3: S3Client, input: FormPostInput, now = 
     ],
   };
   const encodedPolicy = base64(new TextEncoder().encode(JSON.stringify(policy)));
-  let signingKey = await hmac(new TextEncoder().encode(`AWS4${credentials.secretAccessKey}`), day);
-  for (const part of [region, 's3', 'aws4_request']) signingKey = await hmac(signingKey, part);
+  const signingKey = await signingKeyFor(credentials.secretAccessKey, day, region);
   fields.policy = encodedPolicy;
   fields['x-amz-signature'] = hex(await hmac(signingKey, encodedPolicy));
   return { url, fields };
+}
+
+/** The last SigV4 signing key derived: it changes once a day (or with the credentials), not per form. */
+let lastSigningKey: { secret: string; scope: string; key: Promise<Uint8Array> } | undefined;
+
+function signingKeyFor(secret: string, day: string, region: string): Promise<Uint8Array> {
+  const scope = `${day}/${region}`;
+  if (lastSigningKey?.secret !== secret || lastSigningKey.scope !== scope) {
+    const key = (async () => {
+      let derived = await hmac(new TextEncoder().encode(`AWS4${secret}`), day);
+      for (const part of [region, 's3', 'aws4_request']) derived = await hmac(derived, part);
+      return derived;
+    })();
+    lastSigningKey = { secret, scope, key };
+  }
+  return lastSigningKey.key;
 }
 
 const bucketUrls = new WeakMap<S3Client, Map<string, Promise<string>>>();
