@@ -14,7 +14,7 @@ const IDLE_TIMEOUT_MS = 120_000;
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
- * The Node counterpart of xhrPut: one PUT of `body` to a presigned URL with
+ * The Node counterpart of browserSend (engine/xhr.ts): one PUT of `body` to a presigned URL with
  * node:http(s). The body is streamed from the (file-backed) Blob with an
  * explicit Content-Length — S3 and Ceph RGW refuse chunked uploads with 411 —
  * and `onProgress` counts the bytes handed to the socket.

@@ -11,7 +11,7 @@ import type { RetryOptions } from './retry.js';
 import { DEFAULT_SIGN_AHEAD, SignAheadWindow } from './sign-ahead.js';
 import type { MultipartProgress, TransferContext } from './transfer.js';
 import { uploadFile } from './upload-file.js';
-import { formPost, xhrPut } from './xhr.js';
+import { browserSend } from './xhr.js';
 
 /** Metadata kept on each Uppy file; string values go to the signer as the file's metadata. */
 export type UploadMeta = Record<string, unknown>;
@@ -232,7 +232,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     };
     const context: TransferContext = {
       client: this.opts.client,
-      put: (request, body, putSignal, onProgress) => (request.method === 'POST' ? formPost : xhrPut)(request, body, putSignal, onProgress),
+      put: browserSend,
       formPostMaxSize: this.opts.formPostMaxSize,
       storagePool: this.#pool,
       signAhead: this.#signAhead,

@@ -1,14 +1,14 @@
 import { canceledError } from '../protocol/errors.js';
 import type { SignedRequest } from '../protocol/types.js';
 import { storageError, unreachableError } from './storage-errors.js';
-import type { PutResult } from './transfer.js';
+import type { PutFunction, PutResult } from './transfer.js';
 
 /**
  * Sends one presigned PUT of `body` with XMLHttpRequest, the only browser API
  * that reports upload progress over HTTP/1.1.
  * `onProgress` receives the bytes of this request sent so far.
  */
-export function xhrPut(request: SignedRequest, body: Blob, signal: AbortSignal, onProgress: (loaded: number) => void): Promise<PutResult> {
+function xhrPut(request: SignedRequest, body: Blob, signal: AbortSignal, onProgress: (loaded: number) => void): Promise<PutResult> {
   return xhrSend('PUT', request, body, signal, onProgress).then((result) => {
     onProgress(body.size);
     return result;
@@ -25,7 +25,7 @@ export function xhrPut(request: SignedRequest, body: Blob, signal: AbortSignal, 
  * than fetch: Chromium's fetch spent 3× the main-thread time serializing the
  * form (BENCHMARKS.md).
  */
-export function formPost(
+function formPost(
   request: SignedRequest,
   body: Blob,
   signal: AbortSignal,
@@ -39,6 +39,10 @@ export function formPost(
     return result;
   });
 }
+
+/** The browser's PutFunction: a signed form goes as a POST, anything else as a PUT with progress. */
+export const browserSend: PutFunction = (request, body, signal, onProgress) =>
+  (request.method === 'POST' ? formPost : xhrPut)(request, body, signal, onProgress);
 
 function xhrSend(
   method: 'PUT' | 'POST',
