@@ -25,12 +25,7 @@ function xhrPut(request: SignedRequest, body: Blob, signal: AbortSignal, onProgr
  * than fetch: Chromium's fetch spent 3× the main-thread time serializing the
  * form (BENCHMARKS.md).
  */
-function formPost(
-  request: SignedRequest,
-  body: Blob,
-  signal: AbortSignal,
-  onProgress: (loaded: number) => void,
-): Promise<PutResult> {
+function formPost(request: SignedRequest, body: Blob, signal: AbortSignal, onProgress: (loaded: number) => void): Promise<PutResult> {
   const form = new FormData();
   for (const [name, value] of Object.entries(request.fields ?? {})) form.append(name, value);
   form.append('file', body);
