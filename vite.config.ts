@@ -15,6 +15,15 @@ const external = [
   ...builtinModules.flatMap((name) => [name, `node:${name}`]),
 ];
 
+/** Vitest browser mode in Debian's headless Chromium, for the e2e and storybook projects. */
+const chromiumBrowser = {
+  enabled: true,
+  headless: true,
+  provider: playwright({ launchOptions: chromiumLaunchOptions }),
+  instances: [{ browser: 'chromium' as const }],
+  screenshotFailures: false,
+};
+
 export default defineConfig({
   plugins: [react()],
   publicDir: false,
@@ -79,14 +88,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: playwright({ launchOptions: chromiumLaunchOptions }),
-            instances: [{ browser: 'chromium' }],
-            screenshotFailures: false,
-            commands: e2eCommands,
-          },
+          browser: { ...chromiumBrowser, commands: e2eCommands },
         },
       },
       {
@@ -102,13 +104,7 @@ export default defineConfig({
           name: 'storybook',
           // The 1000-file story uploads for a while through MSW's service worker.
           testTimeout: 90_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: playwright({ launchOptions: chromiumLaunchOptions }),
-            instances: [{ browser: 'chromium' }],
-            screenshotFailures: false,
-          },
+          browser: chromiumBrowser,
         },
       },
     ],

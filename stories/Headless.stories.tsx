@@ -4,6 +4,7 @@ import { formatBytes, type UseS3UploadOptions, useS3Upload } from '../src/react/
 import { backend, KiB, makeFile, SIGN_URL } from './support/backend.js';
 import { chooseFiles } from './support/play.js';
 import './support/attachment-picker.css';
+import { inside } from './support/frame.js';
 
 /**
  * A custom UI on the headless hook: `useS3Upload` with its prop getters and
@@ -74,13 +75,7 @@ const meta = {
   title: 'useS3Upload (headless)',
   component: AttachmentPicker,
   args: { signUrl: SIGN_URL, resume: false, stallTimeoutMs: 10 * 60_000 },
-  decorators: [
-    (Story) => (
-      <div className="story-frame">
-        <Story />
-      </div>
-    ),
-  ],
+  decorators: [inside({ className: 'story-frame' })],
 } satisfies Meta<typeof AttachmentPicker>;
 
 export default meta;

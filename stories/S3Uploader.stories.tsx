@@ -3,6 +3,7 @@ import { expect, fn, type Mock, userEvent, waitFor, within } from 'storybook/tes
 import type { FileResult } from '../src/index.js';
 import { ar, de, S3Uploader } from '../src/react/index.js';
 import { type BackendOptions, backend, KiB, MiB, makeFile, makeImage, SIGN_URL } from './support/backend.js';
+import { inside } from './support/frame.js';
 import { chooseFiles, dragOver, dropFiles } from './support/play.js';
 import { RequestLog } from './support/RequestLog.js';
 
@@ -22,13 +23,7 @@ const meta = {
     // A held PUT must stay held while someone looks at the story, not be retried as stalled.
     stallTimeoutMs: 10 * 60_000,
   },
-  decorators: [
-    (Story) => (
-      <div className="story-frame">
-        <Story />
-      </div>
-    ),
-  ],
+  decorators: [inside({ className: 'story-frame' })],
 } satisfies Meta<typeof S3Uploader>;
 
 export default meta;
@@ -258,13 +253,7 @@ export const DarkPage: Story = {
   name: 'Dark from the page (data-theme on a container)',
   args: midway,
   globals: { backgrounds: { value: 'dark' } },
-  decorators: [
-    (Story) => (
-      <div data-theme="dark">
-        <Story />
-      </div>
-    ),
-  ],
+  decorators: [inside({ 'data-theme': 'dark' })],
   beforeEach: holdTheCsv,
   play: async ({ canvas, canvasElement }) => {
     await uploadThree(canvasElement);
@@ -312,13 +301,7 @@ export const German: Story = {
 export const RightToLeft: Story = {
   name: 'Right to left (Arabic)',
   args: { ...midway, locale: ar },
-  decorators: [
-    (Story) => (
-      <div dir="rtl" lang="ar">
-        <Story />
-      </div>
-    ),
-  ],
+  decorators: [inside({ dir: 'rtl', lang: 'ar' })],
   beforeEach: holdTheCsv,
   play: async ({ canvas, canvasElement }) => {
     await uploadThree(canvasElement);
