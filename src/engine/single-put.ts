@@ -4,7 +4,7 @@ import { withRetry } from './retry.js';
 import { sendToStorage } from './storage-request.js';
 import { expiresSoon, lazyDigest, type TransferContext, type TransferResult } from './transfer.js';
 
-/** Uploads a file with one presigned PUT, re-signing when the URL expired or is about to. */
+/** Uploads a file with one presigned PUT (or form POST), re-signing when the URL expired or is about to. */
 export async function singlePut(context: TransferContext): Promise<TransferResult> {
   const leaveWindow = await context.signAhead?.enter(context.priority, context.signal);
   try {

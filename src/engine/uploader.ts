@@ -256,9 +256,13 @@ export class Uploader {
       for (const rejection of result.rejected) this.#options.onFileRejected?.(rejection);
       this.#onStateUpdate();
     }
-    for (const id of result.added) {
-      const added = this.getSnapshot().files.find((file) => file.id === id);
-      if (added) this.#options.onFileAdded?.(added);
+    if (this.#options.onFileAdded && result.added.length > 0) {
+      // One lookup table, not a search of every file per added file (1000 files: 10^6 comparisons).
+      const byId = new Map(this.getSnapshot().files.map((file) => [file.id, file]));
+      for (const id of result.added) {
+        const added = byId.get(id);
+        if (added) this.#options.onFileAdded(added);
+      }
     }
     if (result.added.length > 0 && (this.#options.autoUpload ?? true)) void this.start();
     return result;
