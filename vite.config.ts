@@ -15,14 +15,18 @@ const external = [
   ...builtinModules.flatMap((name) => [name, `node:${name}`]),
 ];
 
-/** Vitest browser mode in Debian's headless Chromium, for the e2e and storybook projects. */
-const chromiumBrowser = {
+/**
+ * Vitest browser mode in Debian's headless Chromium, for the e2e and storybook
+ * projects. A function: Vitest names each project's `instances` in place, so
+ * the projects must not share them.
+ */
+const chromiumBrowser = () => ({
   enabled: true,
   headless: true,
   provider: playwright({ launchOptions: chromiumLaunchOptions }),
   instances: [{ browser: 'chromium' as const }],
   screenshotFailures: false,
-};
+});
 
 export default defineConfig({
   plugins: [react()],
@@ -88,7 +92,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
-          browser: { ...chromiumBrowser, commands: e2eCommands },
+          browser: { ...chromiumBrowser(), commands: e2eCommands },
         },
       },
       {
@@ -104,7 +108,7 @@ export default defineConfig({
           name: 'storybook',
           // The 1000-file story uploads for a while through MSW's service worker.
           testTimeout: 90_000,
-          browser: chromiumBrowser,
+          browser: chromiumBrowser(),
         },
       },
     ],
