@@ -92,6 +92,10 @@ export const UploadingOne: Story = {
     await expect(row.getByRole('button', { name: 'Pause quarterly-report.pdf' })).toBeVisible();
     await expect(row.getByRole('button', { name: 'Cancel quarterly-report.pdf' })).toBeVisible();
     await expect(canvas.getByText(/^0 of 1 file uploaded · 5 MB \/ 12 MB/)).toBeVisible();
+    // Cancel by keyboard: focus stays in the row, on Retry.
+    row.getByRole('button', { name: 'Cancel quarterly-report.pdf' }).focus();
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(row.getByRole('button', { name: 'Retry quarterly-report.pdf' })).toHaveFocus(), patiently);
   },
 };
 
@@ -151,8 +155,13 @@ export const Paused: Story = {
     await chooseFiles(canvasElement, [makeFile('interview.mp4', 4 * MiB, 'video/mp4')]);
     await userEvent.click(await canvas.findByRole('button', { name: 'Pause interview.mp4' }));
     await expect(await canvas.findByText('Paused', {}, patiently)).toBeVisible();
-    await expect(canvas.getByRole('button', { name: 'Resume interview.mp4' })).toBeVisible();
+    // The pressed button is gone; focus is on the one that took its place, not on <body>.
+    await waitFor(() => expect(canvas.getByRole('button', { name: 'Resume interview.mp4' })).toHaveFocus());
     await expect(canvas.queryByRole('button', { name: 'Pause interview.mp4' })).toBeNull();
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(canvas.getByRole('button', { name: 'Pause interview.mp4' })).toHaveFocus(), patiently);
+    await userEvent.click(canvas.getByRole('button', { name: 'Pause interview.mp4' }));
+    await waitFor(() => expect(canvas.getByRole('button', { name: 'Resume interview.mp4' })).toHaveFocus(), patiently);
   },
 };
 
@@ -182,6 +191,10 @@ export const Failed: Story = {
     await expect(canvas.getByText(/answered "presign-put" with HTTP 500/)).toBeVisible();
     await expect(canvas.getByRole('button', { name: 'Retry invoice-0042.pdf' })).toBeVisible();
     await expect(canvas.getByText(/1 failed/)).toBeVisible();
+    // Retry fails again: focus stays in the row, never on <body>.
+    await userEvent.click(canvas.getByRole('button', { name: 'Retry invoice-0042.pdf' }));
+    await expect(await canvas.findByText('Failed', {}, patiently)).toBeVisible();
+    await waitFor(() => expect(document.activeElement?.closest('li')).toHaveTextContent('invoice-0042.pdf'), patiently);
   },
 };
 
@@ -276,7 +289,9 @@ export const RejectedBySize: Story = {
     await expect(await canvas.findByText('too-big.log was not added: files can be at most 1 kB.', {}, patiently)).toBeVisible();
     await expect(await canvas.findByText('Uploaded', {}, patiently)).toBeVisible();
     await expect(canvas.queryByText('too-big.log', { selector: '.s3u-file__name' })).toBeNull();
-    await expect(canvas.getByRole('button', { name: 'Dismiss' })).toBeVisible();
+    await userEvent.click(canvas.getByRole('button', { name: 'Dismiss' }));
+    // The refusals are gone with the pressed button: focus goes to the drop area.
+    await waitFor(() => expect(canvas.getByRole('button', { name: /Drop files here/ })).toHaveFocus());
   },
 };
 

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { UploaderSnapshot } from '../engine/uploader.js';
+import { type RefObject, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { UploaderSnapshot, UploadFile } from '../engine/uploader.js';
 import { en } from './locales/en.js';
 import type { UploaderLocale } from './locales/types.js';
 import { FileItem, FileList, RejectedList, StatusBar } from './parts.js';
@@ -35,33 +35,7 @@ export function S3Uploader({ className, locale: chosen, label, theme, size = 'de
   const upload = useS3Upload(options);
   const announcement = useAnnouncements(upload, locale);
   const root = useRef<HTMLDivElement>(null);
-  const focusAfterRemove = useRef<string | null | undefined>(undefined);
-
-  // Removing a row must not drop focus to <body>: it goes to the next row, or the drop area.
-  // The callback reads the files through a ref, so it stays the same and memoised rows do not re-render.
-  const files = useRef(upload.files);
-  files.current = upload.files;
-  const { remove: removeFile } = upload;
-  const remove = useCallback(
-    (id: string) => {
-      const list = files.current;
-      const index = list.findIndex((file) => file.id === id);
-      const next = list[index + 1] ?? list[index - 1];
-      focusAfterRemove.current = next?.id ?? null;
-      removeFile(id);
-    },
-    [removeFile],
-  );
-  useEffect(() => {
-    const target = focusAfterRemove.current;
-    if (target === undefined) return;
-    focusAfterRemove.current = undefined;
-    // Ids are Uppy's ([a-z0-9/-]); JSON quoting makes them a valid CSS string anyway.
-    (
-      (target && root.current?.querySelector<HTMLElement>(`[data-file-id=${JSON.stringify(target)}] button`)) ||
-      root.current?.querySelector<HTMLElement>('.s3u-dropzone')
-    )?.focus();
-  });
+  useFocusKeeper(root, upload.files);
 
   const classes = [unstyled ? 's3u-unstyled' : 's3u', size === 'compact' ? 's3u--compact' : '', className].filter(Boolean).join(' ');
   const dropLabel = label ?? (upload.isDragActive ? locale.dropLabelActive : locale.dropLabel);
@@ -83,7 +57,7 @@ export function S3Uploader({ className, locale: chosen, label, theme, size = 'de
               file={file}
               onCancel={upload.cancel}
               onRetry={upload.retry}
-              onRemove={remove}
+              onRemove={upload.remove}
               onPause={upload.pause}
               onResume={upload.resume}
               locale={locale}
@@ -126,4 +100,42 @@ function useAnnouncements({ files, rejected }: UploaderSnapshot, locale: Uploade
     if (sentences.length > 0) setMessage(sentences.join(' '));
   }, [files, rejected, locale]);
   return message;
+}
+
+/** useLayoutEffect in the browser; nothing on the server, where there is no focus to keep (and React warns). */
+const useBrowserLayoutEffect = typeof document === 'undefined' ? () => {} : useLayoutEffect;
+
+/**
+ * Focus never falls to `<body>`: when the element that had focus inside the
+ * widget goes away in a render (Pause becomes Resume, Cancel becomes Retry,
+ * a row is removed, the refusals are dismissed), focus moves to the first
+ * button of the same row, else of the row that took its place (the next,
+ * or the previous at the end), else to the drop area.
+ */
+function useFocusKeeper(root: RefObject<HTMLDivElement | null>, files: readonly UploadFile[]): void {
+  // Read while rendering, before React changes the DOM: which row, if any, had focus.
+  const focused = typeof document === 'undefined' ? null : document.activeElement;
+  const had = focused && focused !== root.current && root.current?.contains(focused) ? focused : null;
+  const from = useRef<string | null | undefined>(undefined);
+  // undefined: focus was elsewhere; null: inside, not in a row; else the row's file id.
+  from.current = had ? (had.closest<HTMLElement>('[data-file-id]')?.dataset.fileId ?? null) : undefined;
+  const shown = useRef(files);
+  useBrowserLayoutEffect(() => {
+    const before = from.current;
+    const previous = shown.current;
+    shown.current = files;
+    const element = root.current;
+    if (before === undefined || !element || (document.activeElement && document.activeElement !== document.body)) return;
+    // Ids are Uppy's ([a-z0-9/-]); JSON quoting makes them a valid CSS string anyway.
+    const row = (id: string | undefined) =>
+      id === undefined ? null : element.querySelector<HTMLElement>(`[data-file-id=${JSON.stringify(id)}] button`);
+    const still = new Set(files.map((file) => file.id));
+    const index = previous.findIndex((file) => file.id === before);
+    const next = previous.slice(index + 1).find((file) => still.has(file.id));
+    const back = previous.slice(0, index).findLast((file) => still.has(file.id));
+    const target =
+      (before !== null && (row(before) ?? (index === -1 ? null : (row(next?.id) ?? row(back?.id))))) ||
+      element.querySelector<HTMLElement>('.s3u-dropzone');
+    target?.focus();
+  });
 }

@@ -222,6 +222,31 @@ describe('<S3Uploader>', () => {
     expect(document.activeElement).toBe(screen.getByRole('button', { name: /Drop files here/ }));
   });
 
+  it('keeps focus in the row when its actions change: Pause, Resume, Cancel, Retry, and Dismiss goes to the drop area', async () => {
+    let hold = true;
+    const { handlers } = fakeEndpoint((request) =>
+      hold && request.operation === 'presign-put' ? (new Promise(() => {}) as never) : undefined,
+    );
+    server.use(...handlers);
+    const { container } = render(<S3Uploader signUrl={SIGN_URL} maxFileSize={100} />);
+    await userEvent.upload(input(container), [file('held.txt', 4), file('huge.txt', 400)]);
+    const focusedName = () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent;
+    await userEvent.click(await screen.findByRole('button', { name: 'Pause held.txt' }));
+    await waitFor(() => expect(focusedName()).toBe('Resume held.txt'));
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(focusedName()).toBe('Pause held.txt'));
+    (screen.getByRole('button', { name: 'Cancel held.txt' }) as HTMLElement).focus();
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(focusedName()).toBe('Retry held.txt'));
+    hold = false;
+    await userEvent.keyboard('{Enter}');
+    expect(await screen.findByText('Uploaded')).toBeTruthy();
+    await waitFor(() => expect(focusedName()).toBe('Remove held.txt'));
+    (screen.getByRole('button', { name: 'Dismiss' }) as HTMLElement).focus();
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: /Drop files here/ })));
+  });
+
   it('moves focus to the next row when a row is removed', async () => {
     const { handlers } = fakeEndpoint();
     server.use(...handlers);
