@@ -38,7 +38,8 @@ export function S3Uploader({ className, locale: chosen, label, theme, size = 'de
   useFocusKeeper(root, upload.files);
 
   const classes = [unstyled ? 's3u-unstyled' : 's3u', size === 'compact' ? 's3u--compact' : '', className].filter(Boolean).join(' ');
-  const dropLabel = label ?? (upload.isDragActive ? locale.dropLabelActive : locale.dropLabel);
+  const touch = useCoarsePointer();
+  const dropLabel = label ?? (upload.isDragActive ? locale.dropLabelActive : touch ? locale.dropLabelTouch : locale.dropLabel);
   return (
     // Direction and theme come from the page unless given: a `locale` sets its direction, `theme` forces one.
     <div ref={root} className={classes} dir={chosen?.dir} lang={locale.code} data-theme={theme}>
@@ -138,4 +139,18 @@ function useFocusKeeper(root: RefObject<HTMLDivElement | null>, files: readonly 
       element.querySelector<HTMLElement>('.s3u-dropzone');
     target?.focus();
   });
+}
+
+/** True on a touch screen (the primary pointer is coarse); false on the server and until mounted, so hydration matches. */
+function useCoarsePointer(): boolean {
+  const [coarse, setCoarse] = useState(false);
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return;
+    const query = matchMedia('(pointer: coarse)');
+    const update = () => setCoarse(query.matches);
+    update();
+    query.addEventListener('change', update);
+    return () => query.removeEventListener('change', update);
+  }, []);
+  return coarse;
 }

@@ -1,4 +1,4 @@
-import { cloneElement, memo, type ReactElement, useEffect, useRef, useState } from 'react';
+import { cloneElement, Fragment, memo, type ReactElement, useEffect, useRef, useState } from 'react';
 import type { RejectedFile } from '../engine/restrictions.js';
 import type { UploadFile, UploadTotals } from '../engine/uploader.js';
 import { formatBytes, formatDuration, formatPercent, formatSpeed } from './format.js';
@@ -66,14 +66,14 @@ export const FileItem = memo(function FileItem({
       <FilePreview data={file.data} type={file.type} name={name} />
       <div className="s3u-file__body">
         <div className="s3u-file__head">
-          <span className="s3u-file__name" title={name}>
-            {name}
-          </span>
+          <FileName name={name} />
           <span className="s3u-file__size">{formatBytes(file.size, code)}</span>
         </div>
         <ProgressBar value={file.progress} label={locale.fileProgress(name)} />
         <div className="s3u-file__foot">
-          <span className="s3u-file__status">{details.join(' · ')}</span>
+          <span className="s3u-file__status">
+            <Segments parts={details} />
+          </span>
           <span className="s3u-file__actions">
             {(Object.keys(actions) as Array<keyof typeof actions>).map((action) => {
               const run = actions[action];
@@ -176,7 +176,7 @@ export function StatusBar({
   const code = locale.code;
   const parts = [locale.uploadedCount(totals.complete, totals.files)];
   // Failed and canceled files are not in the byte totals: with only those left, there is nothing to show.
-  if (totals.bytesTotal > 0) parts.push(`${formatBytes(totals.bytesUploaded, code)} / ${formatBytes(totals.bytesTotal, code)}`);
+  if (totals.bytesTotal > 0) parts.push(`${formatBytes(totals.bytesUploaded, code)}\u00a0/ ${formatBytes(totals.bytesTotal, code)}`);
   if (totals.failed > 0) parts.push(locale.failedCount(totals.failed));
   if (totals.uploading > 0 && totals.speed > 0) parts.push(formatSpeed(totals.speed, code));
   if (totals.uploading > 0 && totals.eta !== undefined) parts.push(locale.timeLeft(formatDuration(totals.eta, code)));
@@ -184,7 +184,9 @@ export function StatusBar({
     <div className="s3u-status">
       {isOffline && <p className="s3u-status__offline">{locale.offline}</p>}
       <ProgressBar value={totals.progress} label={locale.totalProgress} />
-      <span className="s3u-status__text">{parts.join(' · ')}</span>
+      <span className="s3u-status__text">
+        <Segments parts={parts} />
+      </span>
     </div>
   );
 }
@@ -206,7 +208,7 @@ export function RejectedList({
         {rejected.map((rejection, index) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: the same file can be refused twice; order is stable until dismissed
           <li key={`${rejection.name}-${index}`}>
-            {locale.rejection(rejection.name, rejection.rule, formatLimit(rejection, locale.code))}
+            {locale.rejection(isolate(rejection.name), rejection.rule, formatLimit(rejection, locale.code))}
           </li>
         ))}
       </ul>
@@ -217,10 +219,69 @@ export function RejectedList({
   );
 }
 
+/**
+ * A name inside a sentence, isolated (FSI … PDI, what `<bdi>` does for an
+ * element): a Latin file name in an Arabic sentence keeps its punctuation
+ * where it belongs, and the sentence's own punctuation stays at its end.
+ */
+export const isolate = (text: string): string => `\u2068${text}\u2069`;
+
 function formatLimit(rejection: RejectedFile, code: string): string {
   if (rejection.limit === undefined) return '';
   if (rejection.rule === 'maxFileSize' || rejection.rule === 'minFileSize' || rejection.rule === 'maxTotalSize') {
-    return formatBytes(Number(rejection.limit), code);
+    // The number the app configured, rounded towards what is allowed.
+    return formatBytes(Number(rejection.limit), code, rejection.rule === 'minFileSize' ? 'ceil' : 'floor');
   }
   return String(rejection.limit);
+}
+
+/**
+ * The segments of a status line ("Uploading · 42% · 2.3 MB/s"), each
+ * isolated in a `<bdi>`: in right-to-left text a percentage or a speed keeps
+ * its place instead of trading it with a neighbour's unit. The separator
+ * stays with the segment before it when the line wraps.
+ */
+function Segments({ parts }: { parts: readonly string[] }) {
+  return parts.map((part, index) => (
+    // biome-ignore lint/suspicious/noArrayIndexKey: a segment's place is its identity; the same text may repeat
+    <Fragment key={index}>
+      {index > 0 && '\u00a0· '}
+      <bdi>{part}</bdi>
+    </Fragment>
+  ));
+}
+
+/** Characters kept at a long name's end, before its extension: "…_HDR_final.jpg" tells photos apart. */
+const NAME_TAIL = 6;
+
+/**
+ * A file name cut in the middle when it does not fit, so its end and
+ * extension stay in sight ("IMG_2026…_final.jpg"). The whole name is the
+ * text a screen reader reads, the tooltip on hover, and a tap or click on
+ * the name shows it whole (touch has no hover).
+ */
+function FileName({ name }: { name: string }) {
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 && name.length - dot <= 10 ? name.length - dot : 0;
+  const cut = Math.max(0, name.length - extension - NAME_TAIL);
+  const [whole, setWhole] = useState(false);
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a pointer convenience; keyboards and screen readers get the whole name as text
+    // biome-ignore lint/a11y/useKeyWithClickEvents: as above
+    <span className="s3u-file__name" title={name} dir="auto" data-whole={whole || undefined} onClick={() => setWhole(!whole)}>
+      {cut === 0 ? (
+        name
+      ) : (
+        <>
+          <span className="s3u-file__name-start" aria-hidden="true">
+            {name.slice(0, cut)}
+          </span>
+          <span className="s3u-file__name-end" aria-hidden="true">
+            {name.slice(cut)}
+          </span>
+          <span className="s3u-visually-hidden">{name}</span>
+        </>
+      )}
+    </span>
+  );
 }

@@ -6,6 +6,7 @@ import { renderToString } from 'react-dom/server';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { FileResult } from '../../src/index.js';
 import { ar, de, S3Uploader } from '../../src/react/index.js';
+import { seen } from '../support/seen.js';
 import { fakeEndpoint, SIGN_URL } from './fake-endpoint.js';
 import { server } from './msw-server.js';
 
@@ -122,7 +123,7 @@ describe('<S3Uploader>', () => {
       <S3Uploader
         signUrl={SIGN_URL}
         autoUpload={false}
-        maxFileSize={1024}
+        maxFileSize={1000}
         accept="text/*,.csv"
         maxFiles={2}
         onFileRejected={onFileRejected}
@@ -130,11 +131,11 @@ describe('<S3Uploader>', () => {
     );
     await userEvent.upload(input(container), [file('big.txt', 2048), file('ok.txt', 10)], { applyAccept: false });
     await userEvent.upload(input(container), [new File(['x'], 'photo.png', { type: 'image/png' })], { applyAccept: false });
-    expect(await screen.findByText('big.txt was not added: files can be at most 1 kB.')).toBeTruthy();
-    expect(await screen.findByText('photo.png was not added: only text/*, .csv are accepted.')).toBeTruthy();
-    expect(onFileRejected).toHaveBeenCalledWith(expect.objectContaining({ name: 'big.txt', rule: 'maxFileSize', limit: 1024 }));
+    expect(await screen.findByText('big.txt was not added: files can be at most 1 kB.', seen)).toBeTruthy();
+    expect(await screen.findByText('photo.png was not added: only text/*, .csv are accepted.', seen)).toBeTruthy();
+    expect(onFileRejected).toHaveBeenCalledWith(expect.objectContaining({ name: 'big.txt', rule: 'maxFileSize', limit: 1000 }));
     await userEvent.upload(input(container), [file('two.txt', 1), file('three.txt', 1)], { applyAccept: false });
-    expect(await screen.findByText('three.txt was not added: at most 2 files.', { exact: false })).toBeTruthy();
+    expect(await screen.findByText('three.txt was not added: at most 2 files.', { ...seen, exact: false })).toBeTruthy();
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('1 file was not added.'));
     await userEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
     await waitFor(() => expect(screen.queryByText(/was not added:/)).toBeNull());
@@ -147,7 +148,7 @@ describe('<S3Uploader>', () => {
     const same = new File(['abc'], 'same.txt', { type: 'text/plain', lastModified: 1 });
     await userEvent.upload(input(container), same);
     await userEvent.upload(input(container), same);
-    expect(await screen.findByText('same.txt is already in the list.')).toBeTruthy();
+    expect(await screen.findByText('same.txt is already in the list.', seen)).toBeTruthy();
     expect(screen.getAllByText('same.txt')).toHaveLength(1);
   });
 
@@ -255,6 +256,21 @@ describe('<S3Uploader>', () => {
     await waitFor(() => expect(screen.getAllByText('Uploaded')).toHaveLength(2));
     await userEvent.click(screen.getByRole('button', { name: 'Remove one.txt' }));
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove two.txt' })));
+  });
+
+  it('says "tap" on a touch screen, not "click"', async () => {
+    const coarse = (query: string) => ({
+      matches: query === '(pointer: coarse)',
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    });
+    vi.stubGlobal('matchMedia', coarse);
+    try {
+      render(<S3Uploader signUrl={SIGN_URL} locale={de} />);
+      expect(await screen.findByRole('button', { name: 'Tippen, um Dateien auszuwählen' })).toBeTruthy();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('inherits direction and theme from the page unless given', () => {

@@ -7,6 +7,7 @@ export const ar: UploaderLocale = {
   code: 'ar',
   dir: 'rtl',
   dropLabel: 'أفلت الملفات هنا أو انقر للاختيار',
+  dropLabelTouch: 'اضغط لاختيار الملفات',
   dropLabelActive: 'أفلت لإضافة الملفات',
   chooseFiles: 'اختر ملفات لرفعها',
   filesList: 'الملفات',

@@ -7,6 +7,7 @@ export const de: UploaderLocale = {
   code: 'de',
   dir: 'ltr',
   dropLabel: 'Dateien hierher ziehen oder klicken, um auszuwählen',
+  dropLabelTouch: 'Tippen, um Dateien auszuwählen',
   dropLabelActive: 'Loslassen, um die Dateien hinzuzufügen',
   chooseFiles: 'Dateien zum Hochladen auswählen',
   filesList: 'Dateien',

@@ -7,6 +7,7 @@ export const en: UploaderLocale = {
   code: 'en',
   dir: 'ltr',
   dropLabel: 'Drop files here or click to browse',
+  dropLabelTouch: 'Tap to choose files',
   dropLabelActive: 'Drop to add the files',
   chooseFiles: 'Choose files to upload',
   filesList: 'Files',

@@ -9,6 +9,8 @@ export interface UploaderLocale {
   /** Writing direction of the language. */
   dir: 'ltr' | 'rtl';
   dropLabel: string;
+  /** The drop area's text on touch screens, where there is nothing to drop from or click with. */
+  dropLabelTouch: string;
   dropLabelActive: string;
   chooseFiles: string;
   filesList: string;
