@@ -11,4 +11,4 @@ export { count, plural, type UploaderLocale } from './locales/types.js';
 export { FileItem, type FileItemProps, FileList, ProgressBar, RejectedList, StatusBar } from './parts.js';
 export { FilePreview } from './preview.js';
 export { S3Uploader, type S3UploaderProps } from './S3Uploader.js';
-export { type UseS3UploadOptions, type UseS3UploadResult, useS3Upload } from './use-s3-upload.js';
+export { type InputRef, type UseS3UploadOptions, type UseS3UploadResult, useS3Upload } from './use-s3-upload.js';

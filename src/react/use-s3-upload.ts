@@ -6,7 +6,6 @@ import {
   type InputHTMLAttributes,
   type KeyboardEvent,
   type MouseEvent,
-  type RefObject,
   useCallback,
   useEffect,
   useRef,
@@ -23,15 +22,22 @@ export interface UseS3UploadOptions extends UploaderOptions {
   disabled?: boolean;
 }
 
+/** The file input's ref: a callback, which `<input ref>` accepts under React 18's types and React 19's. */
+export type InputRef = (element: HTMLInputElement | null) => void;
+
 export interface UseS3UploadResult extends UploaderSnapshot {
   /** True while files are dragged over the drop area. */
   isDragActive: boolean;
   /** Props for the element that receives drops and clicks; spread them on it. */
   getRootProps: <T extends HTMLAttributes<HTMLElement>>(props?: T) => T & HTMLAttributes<HTMLElement>;
-  /** Props for the hidden `<input type="file">`. */
+  /**
+   * Props for the hidden `<input type="file">`. Its `ref` is a callback ref:
+   * React 18's and React 19's types both accept it on `<input>` (an object
+   * ref typed for one fails to typecheck with the other's).
+   */
   getInputProps: <T extends InputHTMLAttributes<HTMLInputElement>>(
     props?: T,
-  ) => T & InputHTMLAttributes<HTMLInputElement> & { ref: RefObject<HTMLInputElement | null> };
+  ) => T & InputHTMLAttributes<HTMLInputElement> & { ref: InputRef };
   /** Opens the system file chooser. */
   open: () => void;
   addFiles: (files: Iterable<File> | ArrayLike<File>) => AddFilesResult;
@@ -92,6 +98,9 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
   // The server's snapshot is the uploader's first one: no files, as on the client before anything is added.
   const snapshot = useSyncExternalStore(uploader.subscribe, uploader.getSnapshot, uploader.getSnapshot);
   const inputRef = useRef<HTMLInputElement | null>(null);
+  const setInput = useCallback<InputRef>((element) => {
+    inputRef.current = element;
+  }, []);
   const [isDragActive, setDragActive] = useState(false);
   const dragDepth = useRef(0);
 
@@ -165,7 +174,7 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
         },
         props,
         {
-          ref: inputRef,
+          ref: setInput,
           onChange: (event: ChangeEvent<HTMLInputElement>) => {
             const input = event.currentTarget;
             if (input.files?.length) addFiles(input.files);
@@ -175,8 +184,8 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
           // Clicks on the hidden input must not bubble to the root and open the chooser twice.
           onClick: (event: MouseEvent<HTMLInputElement>) => event.stopPropagation(),
         },
-      ) as unknown as T & InputHTMLAttributes<HTMLInputElement> & { ref: RefObject<HTMLInputElement | null> },
-    [addFiles],
+      ) as unknown as T & InputHTMLAttributes<HTMLInputElement> & { ref: InputRef },
+    [addFiles, setInput],
   );
 
   return { ...snapshot, ...actions, isDragActive, getRootProps, getInputProps, open, addFiles, uploader };
