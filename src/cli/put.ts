@@ -10,6 +10,7 @@ import { uploadFile } from '../engine/upload-file.js';
 import { SignClient } from '../protocol/client.js';
 import { isCanceled, UploadError } from '../protocol/errors.js';
 import { S3_LIMITS } from '../protocol/part-plan.js';
+import { redactor } from '../protocol/redact.js';
 import type { FileContext } from '../protocol/types.js';
 import { parseBytes, parseCommand, parseHeader, parseHttpUrl, parseInteger, parseMetadata, UsageError } from './args.js';
 import { PUT_HELP } from './help.js';
@@ -17,7 +18,6 @@ import { httpPut } from './http-put.js';
 import type { CliIo } from './io.js';
 import { contentTypeFor } from './mime.js';
 import { createProgress, formatBytes, formatRate } from './progress.js';
-import { redactor } from './redact.js';
 
 const MiB = 1024 * 1024;
 /** The browser uploader's defaults (src/engine/uploader.ts), except concurrency: no 6-connection cap here. */

@@ -39,27 +39,40 @@ async function signAndPut(context: TransferContext): Promise<TransferResult> {
   let early = context.signAhead ? sign() : undefined;
   early?.catch(() => undefined);
 
+  // Upload URLs are create-only where the store supports it (If-None-Match: * signed in): a retry whose
+  // earlier attempt did reach the store, though its answer was lost, gets 412 — the object is ours, stored.
+  let attempted = false;
   const stored = await withRetry(
     async () => {
-      const { result, request } = await sendToStorage(
-        context,
-        signal,
-        async () => {
-          if (early) {
-            const pending = early;
-            early = undefined;
-            signed = await pending;
-          }
-          if (!signed || expiresSoon(signed.expiresAt, client.now())) signed = await sign();
-          return signed;
-        },
-        context.data,
-        context.onProgress,
-        () => {
-          signed = undefined;
-        },
-      );
-      return { request: request as Extract<PresignPutResult, { ok: true }>, etag: result.etag };
+      const sentBefore = attempted;
+      attempted = true;
+      const sent = signed;
+      try {
+        const { result, request } = await sendToStorage(
+          context,
+          signal,
+          async () => {
+            if (early) {
+              const pending = early;
+              early = undefined;
+              signed = await pending;
+            }
+            if (!signed || expiresSoon(signed.expiresAt, client.now())) signed = await sign();
+            return signed;
+          },
+          context.data,
+          context.onProgress,
+          () => {
+            signed = undefined;
+          },
+        );
+        return { request: request as Extract<PresignPutResult, { ok: true }>, etag: result.etag as string | undefined };
+      } catch (error) {
+        if (sentBefore && sent !== undefined && sent === signed && error instanceof UploadError && error.status === 412) {
+          return { request: sent, etag: undefined };
+        }
+        throw error;
+      }
     },
     signal,
     context.retry,

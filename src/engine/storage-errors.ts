@@ -42,11 +42,13 @@ export function unreachableError(url: string, cause?: unknown): UploadError {
 export function storageError(status: number, body: string): UploadError {
   const { code, message } = parseS3Error(body);
   const what = code ? `${code}${message ? `: ${message}` : ''}` : `HTTP ${status}`;
+  // 412 on a create-only URL: an object is already stored under this key.
+  const why = status === 412 ? ' An object already exists under this key, and upload URLs are create-only.' : '';
   return new UploadError({
     code: 'storage_refused',
     status,
     storageCode: code,
-    message: `The storage refused the upload (${status} ${what}).`,
+    message: `The storage refused the upload (${status} ${what}).${why}`,
     retryable: isRetryableStatus(status) || DIGEST_CODES.has(code ?? ''),
   });
 }

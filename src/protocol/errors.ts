@@ -15,7 +15,6 @@ export type UploadErrorCode =
   /** The storage could not be reached, or the connection dropped. */
   | 'storage_unreachable'
   /** The storage accepted a part but its ETag header was not readable (bucket CORS). */
-  | 'etag_unreadable'
   /** The upload was canceled. */
   | 'canceled';
 

@@ -16,11 +16,17 @@ export interface PartRange {
  * Chooses a part size: the preferred size, raised so the file fits in
  * 10,000 parts, rounded up to a whole MiB, within S3's 5 MiB–5 GiB bounds.
  */
-export function choosePartSize(fileSize: number, preferred: number): number {
+export function choosePartSize(
+  fileSize: number,
+  preferred: number,
+  limits: { minPartSize: number; maxPartSize: number; maxParts: number } = S3_LIMITS,
+): number {
   const mib = 1024 * 1024;
-  const needed = Math.ceil(fileSize / S3_LIMITS.maxParts);
-  const size = Math.ceil(Math.max(preferred, needed, S3_LIMITS.minPartSize) / mib) * mib;
-  return Math.min(size, S3_LIMITS.maxPartSize);
+  const needed = Math.ceil(fileSize / limits.maxParts);
+  const size = Math.max(preferred, needed, limits.minPartSize);
+  // Whole MiB where the store's minimum allows it (a test store may accept smaller parts).
+  const rounded = size >= mib ? Math.ceil(size / mib) * mib : size;
+  return Math.min(rounded, limits.maxPartSize);
 }
 
 /**

@@ -99,11 +99,11 @@ export interface ListPartsRequest extends BaseRequest {
   file: FileContext;
   upload: MultipartHandle;
 }
+/** Completes from the parts the store holds (the server lists them: no part list travels, so 10,000 parts fit). */
 export interface CompleteMultipartRequest extends BaseRequest {
   operation: 'complete-multipart';
   file: FileContext;
   upload: MultipartHandle;
-  parts: CompletedPart[];
 }
 export interface AbortMultipartRequest extends BaseRequest {
   operation: 'abort-multipart';
@@ -196,11 +196,13 @@ export type ErrorCode =
   | 'checksum_required'
   | 'invalid_checksum'
   | 'size_mismatch'
+  | 'object_mismatch'
   | 'expiry_too_long'
   | 'unsupported_version'
   | 'unknown_operation'
   | 'method_not_allowed'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'unauthorized'
   | 'forbidden'
   | 'storage_error'

@@ -201,7 +201,7 @@ function describe(request: SignRequest): string {
     case 'sign-parts':
       return `${request.file.name}, parts ${request.partNumbers.join(', ')}`;
     case 'complete-multipart':
-      return `${request.file.name}, ${request.parts.length} parts`;
+      return `${request.file.name}, completed`;
     default:
       return request.file.name;
   }

@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBytes } from '../../src/cli/args.js';
 import { mergeCorsRules, normalizeOrigin, uploadCorsConfiguration, uploadCorsRule } from '../../src/cli/cors-rules.js';
 import { contentTypeFor } from '../../src/cli/mime.js';
-import { redactor } from '../../src/cli/redact.js';
+import { redactor } from '../../src/protocol/redact.js';
 import { createSignHandler, toNodeListener } from '../../src/server/index.js';
 import { type RgwServer, startRgw } from '../support/rgw.js';
 

@@ -66,8 +66,9 @@ describe('Uploader', () => {
       ['2', 5 * MiB],
       ['3', 2 * MiB],
     ]);
+    // The server completes from the store's own part list: the request carries no part list, whatever the part count.
     const complete = log.calls.at(-1);
-    expect(complete?.operation === 'complete-multipart' && complete.parts.map((part) => part.partNumber)).toEqual([1, 2, 3]);
+    expect(complete).not.toHaveProperty('parts');
   });
 
   it('marks a file failed with a message naming the endpoint when it answers 500; other files carry on; retry works', async () => {
@@ -203,7 +204,7 @@ describe('Uploader', () => {
     expect(result?.error?.message).toBe('The storage refused the upload (403 AccessDenied: Access Denied).');
   });
 
-  it('says which CORS rule is missing when a part’s ETag cannot be read', async () => {
+  it('completes a multipart upload on a store whose CORS rule does not expose the ETag', async () => {
     const { handlers } = fakeEndpoint();
     server.use(
       http.put('http://s3.test/*', () => new HttpResponse(null, { status: 200 })),
@@ -212,8 +213,7 @@ describe('Uploader', () => {
     const { uploader, batches } = start({ multipartThreshold: 5 * MiB });
     uploader.addFiles([file('big.bin', 6 * MiB)]);
     const [result] = await nextBatch(batches);
-    expect(result?.error?.code).toBe('etag_unreadable');
-    expect(result?.error?.message).toContain('ExposeHeaders');
+    expect(result?.status).toBe('complete');
   });
 
   it('cancel stops a multipart upload and aborts it on the server', async () => {
