@@ -1,34 +1,55 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { isUnderPrefix, normalizePrefix, sanitizeFileName } from './keys.js';
 import { createS3Client, type StorageOptions } from './s3-client.js';
+import { hasControlCharacter, isWellFormed } from './text.js';
 
 export interface PresignDownloadOptions {
   key: string;
   /** Seconds the link works. Default 300, at most 604800 (7 days). */
-  expiresIn?: number;
-  /** File name the browser saves as; defaults to the key's last segment. */
-  filename?: string;
+  expiresIn?: number | undefined;
+  /** File name the browser saves as (cleaned like an upload's name); defaults to the key's last segment. */
+  filename?: string | undefined;
   /** `attachment` (download) or `inline` (show in the browser). Default `attachment`. */
-  disposition?: 'attachment' | 'inline';
+  disposition?: 'attachment' | 'inline' | undefined;
   /** Content-Type the answer claims, overriding the stored one. */
-  contentType?: string;
+  contentType?: string | undefined;
+  /**
+   * Only keys under this prefix are signed (e.g. the caller's own
+   * `users/<id>`): a key from a request cannot reach another user's file.
+   */
+  prefix?: string | undefined;
 }
 
 /**
  * Presigns a GET of a private object, with a Content-Disposition that names
  * the file (RFC 6266, with an RFC 5987 `filename*` for non-ASCII names).
+ * Throws a TypeError or RangeError for a key or option it will not sign.
  */
 export async function presignDownload(storage: StorageOptions, options: PresignDownloadOptions): Promise<string> {
+  const { key } = options;
+  if (
+    typeof key !== 'string' ||
+    key === '' ||
+    new TextEncoder().encode(key).length > 1024 ||
+    !isWellFormed(key) ||
+    hasControlCharacter(key)
+  ) {
+    throw new TypeError('presignDownload: `key` must be a well-formed object key of 1 to 1024 bytes, without control characters.');
+  }
+  if (options.prefix !== undefined && !isUnderPrefix(key, normalizePrefix(options.prefix))) {
+    throw new RangeError(`presignDownload: the key is outside the prefix "${options.prefix}".`);
+  }
   const expiresIn = options.expiresIn ?? 300;
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 604_800) {
-    throw new RangeError('expiresIn must be a whole number of seconds from 1 to 604800 (7 days).');
+    throw new RangeError('presignDownload: `expiresIn` must be a whole number of seconds from 1 to 604800 (7 days).');
   }
-  const filename = options.filename ?? options.key.split('/').pop() ?? 'download';
+  const filename = sanitizeFileName(options.filename ?? key.split('/').pop() ?? 'download');
   return getSignedUrl(
     createS3Client(storage),
     new GetObjectCommand({
       Bucket: storage.bucket,
-      Key: options.key,
+      Key: key,
       ResponseContentDisposition: contentDisposition(options.disposition ?? 'attachment', filename),
       ...(options.contentType ? { ResponseContentType: options.contentType } : {}),
     }),

@@ -4,6 +4,8 @@ import { SignError } from './errors.js';
 /** SigV4 presigned URLs live at most 7 days. */
 export const MAX_EXPIRES_IN = 604_800;
 const DEFAULT_EXPIRES_IN = 600;
+/** Form POSTs cannot be made create-only (S3's POST Object has no conditional field), so they live shorter. */
+const DEFAULT_POST_EXPIRES_IN = 120;
 /** A URL that would live less than this because the credentials expire is not worth handing out. */
 const MIN_USEFUL_SECONDS = 30;
 
@@ -13,6 +15,8 @@ export interface ExpiryOptions {
   put?: number;
   /** Part URLs. Default 600. */
   part?: number;
+  /** Form POSTs of small files. Default 120, or `put` when that is shorter. */
+  post?: number;
 }
 
 type Kind = keyof ExpiryOptions;
@@ -31,13 +35,15 @@ function checkSeconds(value: number, what: string): number {
  * for no longer and its `expiresAt` says so.
  */
 export function createExpiry(option: number | ExpiryOptions | undefined, s3: S3Client, onError?: (error: unknown) => void) {
-  const configured: Required<ExpiryOptions> =
-    typeof option === 'number'
-      ? { put: checkSeconds(option, 'expiresIn'), part: checkSeconds(option, 'expiresIn') }
-      : {
-          put: checkSeconds(option?.put ?? DEFAULT_EXPIRES_IN, 'expiresIn.put'),
-          part: checkSeconds(option?.part ?? DEFAULT_EXPIRES_IN, 'expiresIn.part'),
-        };
+  const put = checkSeconds(typeof option === 'number' ? option : (option?.put ?? DEFAULT_EXPIRES_IN), 'expiresIn.put');
+  const configured: Required<ExpiryOptions> = {
+    put,
+    part: checkSeconds(typeof option === 'number' ? option : (option?.part ?? DEFAULT_EXPIRES_IN), 'expiresIn.part'),
+    post: checkSeconds(
+      typeof option === 'object' && option.post !== undefined ? option.post : Math.min(DEFAULT_POST_EXPIRES_IN, put),
+      'expiresIn.post',
+    ),
+  };
   let reportedExpiration = 0;
 
   return {

@@ -1,6 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { base64, hex } from '../protocol/encoding.js';
+import type { ObjectHeaders } from './object-headers.js';
 
 /** What the browser posts: the form's URL and its fields, in order; the file goes last, as `file`. */
 export interface SignedForm {
@@ -13,8 +14,9 @@ export interface FormPostInput {
   key: string;
   /** Exact size the policy admits (S3 refuses any other with 400 EntityTooSmall / EntityTooLarge). */
   size: number;
-  contentType: string;
-  metadata?: Record<string, string>;
+  /** Type, disposition and ACL, each a condition of the policy (a form POST cannot be conditional: `ifNoneMatch` is not used). */
+  headers: ObjectHeaders;
+  metadata?: Record<string, string> | undefined;
   expiresIn: number;
 }
 
@@ -22,8 +24,9 @@ export interface FormPostInput {
  * Signs an S3 POST Object form (a SigV4 POST policy). A browser sends a form
  * as a "simple" cross-origin request, so unlike a presigned PUT it needs no
  * CORS preflight: one round trip per small file instead of two. The policy
- * pins the bucket, the key, the exact size, the content type and the metadata,
- * as the signed headers of a presigned PUT do.
+ * pins the bucket, the key, the exact size, the content type, disposition,
+ * ACL and metadata, as the signed headers of a presigned PUT do; S3 refuses
+ * a form with any field the policy does not name ("Policy missing condition").
  */
 export async function presignFormPost(s3: S3Client, input: FormPostInput, now = new Date()): Promise<SignedForm> {
   const [credentials, region, url] = await Promise.all([s3.config.credentials(), s3.config.region(), bucketUrl(s3, input.bucket)]);
@@ -33,7 +36,13 @@ export async function presignFormPost(s3: S3Client, input: FormPostInput, now = 
     .replace(/\.\d{3}/, ''); // 20261128T174700Z
   const day = stamp.slice(0, 8);
   const credential = `${credentials.accessKeyId}/${day}/${region}/s3/aws4_request`;
-  const fields: Record<string, string> = { key: input.key, 'Content-Type': input.contentType };
+  const fields: Record<string, string> = {
+    key: input.key,
+    'Content-Type': input.headers.contentType,
+    'Content-Disposition': input.headers.contentDisposition,
+    'Cache-Control': input.headers.cacheControl,
+    ...(input.headers.acl ? { acl: input.headers.acl } : {}),
+  };
   for (const [name, value] of Object.entries(input.metadata ?? {})) fields[`x-amz-meta-${name.toLowerCase()}`] = value;
   fields['x-amz-algorithm'] = 'AWS4-HMAC-SHA256';
   fields['x-amz-credential'] = credential;

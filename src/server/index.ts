@@ -16,6 +16,7 @@ export {
   toExpressHandler,
 } from './express.js';
 export {
+  type AuthorizeGrant,
   type AuthorizeResult,
   createSignHandler,
   type KeyContext,
@@ -28,3 +29,4 @@ export { sanitizeFileName } from './keys.js';
 export { toNodeListener } from './node.js';
 export type { UploadLimits } from './policy.js';
 export { type AlternateEndpoint, createS3Client, type StorageOptions } from './s3-client.js';
+export { detectStore, STORES, type StoreCapabilities, type StoreName, type StoreOption } from './stores.js';

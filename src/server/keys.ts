@@ -1,23 +1,34 @@
+import { hasControlCharacter, hasInvisibleCharacter, isWellFormed, stripInvisible, toWellFormed } from './text.js';
+
 /** An S3 key is at most 1024 bytes of UTF-8; the file-name part gets what the prefix and id leave, at most this. */
 const MAX_NAME_BYTES = 200;
 
+/** Names Windows refuses for a file, whatever the extension (`con.txt` too). */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i;
+
 /**
- * Turns a client-supplied file name into one safe key segment: only the last
- * path segment survives, control characters and NUL are removed, unicode is
- * NFC-normalised, leading dots and spaces go, and the result is cut to a
- * byte budget on a character boundary. Never empty.
+ * Turns a client-supplied file name into one safe key segment and download
+ * name: only the last path segment survives; control characters, NUL and
+ * invisible characters (bidi overrides such as U+202E, zero-width
+ * characters) are removed, so the name reads as it is; unicode is
+ * NFC-normalised; leading dots and spaces and trailing dots and spaces go (Windows
+ * drops them); a Windows device name (`CON`, `nul.txt`, `COM1`) gets a `_`
+ * in front; the result is cut to a byte budget on a character boundary,
+ * keeping the extension. Never empty.
  */
 export function sanitizeFileName(name: string, maxBytes = MAX_NAME_BYTES): string {
-  const lastSegment = name.normalize('NFC').split(/[/\\]/).pop() ?? '';
+  const lastSegment = stripInvisible(toWellFormed(name).normalize('NFC')).split(/[/\\]/).pop() ?? '';
   const cleaned = lastSegment
     .replace(/\s+/g, ' ')
     // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '')
     // Characters that need escaping in URLs or confuse shells and S3 consoles.
     .replace(/[<>:"|?*#%{}^~[\]`]/g, '_')
     .replace(/^[.\s]+/, '')
+    .replace(/[.\s]+$/, '')
     .trim();
-  return truncateUtf8(cleaned, maxBytes) || 'file';
+  const safe = WINDOWS_RESERVED.test(cleaned) ? `_${cleaned}` : cleaned;
+  return truncateUtf8(safe, maxBytes) || 'file';
 }
 
 /** Cuts a string to at most `maxBytes` of UTF-8 without splitting a character, keeping the extension when it can. */
@@ -36,6 +47,22 @@ export function truncateUtf8(text: string, maxBytes: number): string {
     used += size;
   }
   return result + extension;
+}
+
+/**
+ * Checks a prefix `authorize` chose at request time: segments joined by `/`,
+ * none empty, `.` or `..`, no control or invisible characters. Strict, so a
+ * per-user prefix built from an empty or dotted id (`users/${''}`,
+ * `users/${'.'}`) is refused rather than widened to its parent. Returns the
+ * prefix, or undefined when it is not one.
+ */
+export function grantedPrefix(prefix: unknown): string | undefined {
+  if (typeof prefix !== 'string' || prefix === '' || new TextEncoder().encode(prefix).length > 512) return undefined;
+  if (!isWellFormed(prefix) || hasControlCharacter(prefix) || hasInvisibleCharacter(prefix) || prefix.includes('\\')) return undefined;
+  const segments = prefix.split('/');
+  return segments.every((segment) => segment !== '' && segment !== '.' && segment !== '..' && segment.trim() === segment)
+    ? prefix
+    : undefined;
 }
 
 /** Normalises a configured prefix: no leading or trailing slashes, no empty or dot segments. */

@@ -4,19 +4,19 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 export interface StorageOptions {
   bucket: string;
   /** Default: `AWS_REGION`, else `us-east-1`. */
-  region?: string;
+  region?: string | undefined;
   /** For S3-compatible stores (MinIO, R2, Ceph RGW…): their endpoint URL. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Path-style addressing (`endpoint/bucket/key`); needed by most S3-compatible stores. */
-  forcePathStyle?: boolean;
+  forcePathStyle?: boolean | undefined;
   /** AWS: the dual-stack (IPv4 and IPv6) endpoint, `bucket.s3.dualstack.<region>.amazonaws.com`. */
-  useDualstackEndpoint?: boolean;
+  useDualstackEndpoint?: boolean | undefined;
   /** AWS: the Transfer Acceleration endpoint (the bucket must have it enabled). */
-  useAccelerateEndpoint?: boolean;
+  useAccelerateEndpoint?: boolean | undefined;
   /** Credentials; default the AWS SDK's standard chain (environment, profile, role). */
-  credentials?: S3ClientConfig['credentials'];
+  credentials?: S3ClientConfig['credentials'] | undefined;
   /** A client of your own, which then supersedes region, endpoint, path style and credentials. */
-  client?: S3Client;
+  client?: S3Client | undefined;
 }
 
 export function createS3Client(options: StorageOptions): S3Client {

@@ -1,13 +1,23 @@
 import {
   type ChecksumAlgorithm,
-  type CompletedPart,
   type FileContext,
   type MultipartHandle,
   type Operation,
   PROTOCOL_VERSION,
+  type PresignPutRequest,
   type SignRequest,
 } from '../protocol/types.js';
+import { MIME_TYPE } from './content-type.js';
 import { invalid, SignError } from './errors.js';
+import { isPrintableAscii, isWellFormed } from './text.js';
+
+/**
+ * A request as the handler receives it: a `presign-put` batch keeps each
+ * file's own verdict, so one malformed file is refused alone and the others are signed.
+ */
+export type ParsedRequest =
+  | Exclude<SignRequest, PresignPutRequest>
+  | (Omit<PresignPutRequest, 'files'> & { files: Array<FileContext | SignError> });
 
 const OPERATIONS: readonly Operation[] = [
   'presign-put',
@@ -23,9 +33,6 @@ const MAX_NAME_LENGTH = 1024;
 const MAX_METADATA_BYTES = 2048;
 const MAX_BATCH = 100;
 const MAX_PARTS_PER_SIGN = 100;
-// type/subtype with optional parameters, RFC 6838 token characters.
-const MIME_TYPE =
-  /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"\r\n]*"|[a-z0-9!#$&^_.+-]+))*$/i;
 
 type Json = unknown;
 
@@ -41,19 +48,21 @@ function integer(value: Json, field: string, min: number, max: number): number {
   return value;
 }
 
-function text(value: Json, field: string, maxLength: number): string {
-  if (typeof value !== 'string') throw invalid(field, `\`${field}\` must be a string.`);
-  if (value.length > maxLength) throw invalid(field, `\`${field}\` is longer than ${maxLength} characters.`);
+function text(value: Json, field: string, maxLength: number, code: 'invalid_request' | 'invalid_file' = 'invalid_request'): string {
+  if (typeof value !== 'string') throw invalid(field, `\`${field}\` must be a string.`, code);
+  if (value.length > maxLength) throw invalid(field, `\`${field}\` is longer than ${maxLength} characters.`, code);
+  // A lone surrogate is not text: it cannot be encoded into a key, a URL or a header.
+  if (!isWellFormed(value)) throw invalid(field, `\`${field}\` is not well-formed Unicode (a lone surrogate).`, code);
   return value;
 }
 
 export function validateFile(value: Json, field = 'file'): FileContext {
   const object = record(value, field);
-  const name = text(object.name, `${field}.name`, MAX_NAME_LENGTH);
+  const name = text(object.name, `${field}.name`, MAX_NAME_LENGTH, 'invalid_file');
   if (name.length === 0) throw invalid(`${field}.name`, 'The file name is empty.', 'invalid_file');
   if (name.includes('\0')) throw invalid(`${field}.name`, 'The file name contains a NUL character.', 'invalid_file');
   const size = integer(object.size, `${field}.size`, 0, Number.MAX_SAFE_INTEGER);
-  const type = text(object.type ?? '', `${field}.type`, 255);
+  const type = text(object.type ?? '', `${field}.type`, 255, 'invalid_file').trim();
   if (type !== '' && !MIME_TYPE.test(type))
     throw invalid(`${field}.type`, `"${type.slice(0, 80)}" is not a valid MIME type.`, 'type_not_allowed');
   const file: FileContext = { name, size, type };
@@ -63,14 +72,28 @@ export function validateFile(value: Json, field = 'file'): FileContext {
   if (object.metadata !== undefined) {
     const metadata = record(object.metadata, `${field}.metadata`);
     let bytes = 0;
+    const seen = new Set<string>();
+    const clean: Record<string, string> = {};
     for (const [key, metaValue] of Object.entries(metadata)) {
       if (!/^[a-z0-9-]{1,64}$/i.test(key))
         throw invalid(`${field}.metadata`, `Metadata key "${key.slice(0, 64)}" may hold only letters, digits and dashes.`);
+      // S3 stores metadata names in lower case: two names that differ only in case would be one.
+      if (seen.has(key.toLowerCase()))
+        throw invalid(`${field}.metadata`, `Metadata key "${key}" is given twice (names are not case-sensitive).`);
+      seen.add(key.toLowerCase());
       const stringValue = text(metaValue, `${field}.metadata.${key}`, MAX_METADATA_BYTES);
-      bytes += key.length + new TextEncoder().encode(stringValue).length;
+      // Sent as a header: CR, LF, NUL or any other control character could split or end it; S3 stores US-ASCII only.
+      if (!isPrintableAscii(stringValue)) {
+        throw invalid(
+          `${field}.metadata.${key}`,
+          `Metadata "${key}" may hold printable ASCII only (no control characters; encode other text, e.g. with encodeURIComponent).`,
+        );
+      }
+      bytes += key.length + stringValue.length;
+      clean[key.toLowerCase()] = stringValue;
     }
     if (bytes > MAX_METADATA_BYTES) throw invalid(`${field}.metadata`, `Metadata is larger than ${MAX_METADATA_BYTES} bytes.`);
-    file.metadata = metadata as Record<string, string>;
+    file.metadata = clean;
   }
   return file;
 }
@@ -109,21 +132,8 @@ function validatePartNumbers(value: Json): number[] {
   return value.map((number, index) => integer(number, `partNumbers[${index}]`, 1, 10_000));
 }
 
-function validateParts(value: Json): CompletedPart[] {
-  if (!Array.isArray(value) || value.length === 0 || value.length > 10_000) {
-    throw invalid('parts', '`parts` must be an array of 1 to 10000 parts.');
-  }
-  return value.map((part, index) => {
-    const object = record(part, `parts[${index}]`);
-    return {
-      partNumber: integer(object.partNumber, `parts[${index}].partNumber`, 1, 10_000),
-      etag: text(object.etag, `parts[${index}].etag`, 256),
-    };
-  });
-}
-
 /** Checks a parsed JSON body against protocol v1; throws SignError naming the bad field. */
-export function validateRequest(body: Json): SignRequest {
+export function validateRequest(body: Json): ParsedRequest {
   const object = record(body, 'body');
   if (object.v !== PROTOCOL_VERSION) {
     throw new SignError(
@@ -155,7 +165,14 @@ export function validateRequest(body: Json): SignRequest {
         v,
         ...expiresIn,
         operation: 'presign-put',
-        files: object.files.map((file, index) => validateFile(file, `files[${index}]`)),
+        files: object.files.map((file, index) => {
+          try {
+            return validateFile(file, `files[${index}]`);
+          } catch (error) {
+            if (error instanceof SignError) return error;
+            throw error;
+          }
+        }),
         ...(object.post === true ? { post: true } : {}),
       };
     }
@@ -182,13 +199,8 @@ export function validateRequest(body: Json): SignRequest {
     case 'list-parts':
       return { v, operation: 'list-parts', file: validateFile(object.file), upload: validateUpload(object.upload) };
     case 'complete-multipart':
-      return {
-        v,
-        operation: 'complete-multipart',
-        file: validateFile(object.file),
-        upload: validateUpload(object.upload),
-        parts: validateParts(object.parts),
-      };
+      // The server completes from the store's own list of parts (ListParts), so a client's `parts`, if any, are not read.
+      return { v, operation: 'complete-multipart', file: validateFile(object.file), upload: validateUpload(object.upload) };
     case 'abort-multipart':
       return { v, operation: 'abort-multipart', file: validateFile(object.file), upload: validateUpload(object.upload) };
     case 'complete-put':

@@ -25,7 +25,7 @@ export function signEndpointPlugin(): Plugin {
       region: storage.region,
       forcePathStyle: true,
       credentials: { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey },
-      secret: 'e2e-secret',
+      secret: 'e2e-secret-e2e-secret-e2e-secret-e2e',
       ...overridden,
       ...(alternateHost ? { alternateEndpoints: [alternate.origin] } : {}),
     };

@@ -4,6 +4,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  PutObjectCommand,
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -29,7 +30,8 @@ beforeAll(async () => {
     region: rgw.region,
     forcePathStyle: true,
     credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
-    secret: 'integration-secret',
+    secret: 'integration-secret-integration-sec',
+    onError: false,
   };
 }, 120_000);
 
@@ -39,7 +41,13 @@ afterAll(async () => {
 });
 
 async function call(handler: (request: Request) => Promise<Response>, body: Record<string, unknown>) {
-  const response = await handler(new Request('http://app.test/api/upload', { method: 'POST', body: JSON.stringify({ v: 1, ...body }) }));
+  const response = await handler(
+    new Request('http://app.test/api/upload', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ v: 1, ...body }),
+    }),
+  );
   return { status: response.status, body: await response.json() };
 }
 
@@ -129,17 +137,13 @@ describe('createSignHandler against Ceph RGW', () => {
       [2, 5 * MiB],
       [3, 2 * MiB],
     ]);
-    const completed = await call(handler, {
-      operation: 'complete-multipart',
-      file,
-      upload,
-      parts: etags.map((etag, index) => ({ partNumber: index + 1, etag })),
-    });
+    expect(etags.every(Boolean)).toBe(true);
+    const completed = await call(handler, { operation: 'complete-multipart', file, upload });
     expect(completed.status).toBe(200);
     expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: upload.key }))).ContentLength).toBe(12 * MiB);
   });
 
-  it('a completed object of another size than signed is deleted and the completion refused', async () => {
+  it('a multipart upload holding a part of another size than planned is refused before it is assembled', async () => {
     const onUploadComplete = vi.fn();
     const handler = createSignHandler({ ...storage, maxFileSize: 12 * MiB, onUploadComplete });
     const file = { name: 'sneaky.bin', size: 12 * MiB, type: 'application/octet-stream' };
@@ -159,10 +163,28 @@ describe('createSignHandler against Ceph RGW', () => {
       );
       parts.push({ partNumber: index + 1, etag: part.ETag });
     }
-    const completed = await call(handler, { operation: 'complete-multipart', file, upload, parts });
+    expect(parts).toHaveLength(3);
+    const completed = await call(handler, { operation: 'complete-multipart', file, upload });
+    // The store holds a part of another size than planned: refused before anything is assembled.
+    expect(completed.status).toBe(400);
+    expect(completed.body.error.code).toBe('invalid_part');
+    await call(handler, { operation: 'abort-multipart', file, upload });
+    expect(onUploadComplete).not.toHaveBeenCalled();
+  });
+
+  it('a completed object of another size than signed is deleted and the completion refused', async () => {
+    const onUploadComplete = vi.fn();
+    const handler = createSignHandler({ ...storage, maxFileSize: 12 * MiB, onUploadComplete });
+    const file = { name: 'sneaky.bin', size: 12 * MiB, type: 'application/octet-stream' };
+    const { body } = await call(handler, { operation: 'presign-put', files: [file] });
+    // Put with the signer's own credentials, bypassing the signed size: 13 MiB under the signed key.
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: body.results[0].key, Body: bytes(13 * MiB), ContentType: 'application/octet-stream' }),
+    );
+    const completed = await call(handler, { operation: 'complete-put', file, key: body.results[0].key, token: body.results[0].token });
     expect(completed.status).toBe(422);
     expect(completed.body.error.code).toBe('size_mismatch');
-    await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: upload.key }))).rejects.toMatchObject({ name: 'NotFound' });
+    await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: body.results[0].key }))).rejects.toMatchObject({ name: 'NotFound' });
     expect(onUploadComplete).not.toHaveBeenCalled();
   });
 
@@ -259,4 +281,223 @@ describe('createSignHandler against Ceph RGW', () => {
     expect((await call(handler, { operation: 'abort-multipart', file, upload })).status).toBe(200);
     expect(await openUploads()).toBe(before);
   });
+});
+
+/** What an attacker holding one URL (the uploading user, or whoever read it) tries, and what RGW does about it. */
+describe('an attacker holding a URL, against Ceph RGW', () => {
+  const anonymous = (key: string) => fetch(`${rgw.endpoint}/${BUCKET}/${key.split('/').map(encodeURIComponent).join('/')}`);
+  const stored = async (key: string) =>
+    (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key })).then((object) => object.Body?.transformToString())) ?? '';
+
+  it('write-once: the URL that stored verified bytes cannot store others (412); without its If-None-Match it is refused (403)', async () => {
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({ ...storage, onUploadComplete: (info) => void seen.push(info) });
+    const file = { name: 'scan-me.txt', size: 4, type: 'text/plain' };
+    const signed = (await call(handler, { operation: 'presign-put', files: [file] })).body.results[0];
+    expect(signed.headers['If-None-Match']).toBe('*');
+    const good = new TextEncoder().encode('good');
+    expect((await put(signed.url, good, signed.headers)).status).toBe(200);
+    expect((await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token })).status).toBe(200);
+    expect(seen).toHaveLength(1);
+
+    const evil = new TextEncoder().encode('evil');
+    const replaced = await put(signed.url, evil, signed.headers);
+    expect(replaced.status).toBe(412);
+    expect(replaced.text).toContain('PreconditionFailed');
+    const { 'If-None-Match': _dropped, ...withoutCondition } = signed.headers;
+    expect((await put(signed.url, evil, withoutCondition)).status).toBe(403);
+    expect((await put(signed.url, evil, { ...signed.headers, 'If-None-Match': '"x"' })).status).toBe(403);
+    expect(await stored(signed.key)).toBe('good');
+  });
+
+  it('write-once off (`writeOnce: false`) for an app whose key() reuses keys: the same key can be written again', async () => {
+    const handler = createSignHandler({ ...storage, writeOnce: false, key: ({ prefix }) => `${prefix}/avatar-42.png` });
+    const file = { name: 'me.png', size: 3, type: 'image/png' };
+    for (const body of ['one', 'two']) {
+      const signed = (await call(handler, { operation: 'presign-put', files: [file] })).body.results[0];
+      expect(signed.headers['If-None-Match']).toBeUndefined();
+      expect((await put(signed.url, new TextEncoder().encode(body), signed.headers)).status).toBe(200);
+    }
+  });
+
+  it('an unsigned x-amz-acl cannot make an object public, and the signed ACL cannot be left out', async () => {
+    const handler = createSignHandler(storage);
+    const file = { name: 'private.txt', size: 3, type: 'text/plain' };
+    const [first, second] = (await call(handler, { operation: 'presign-put', files: [file, file] })).body.results;
+    expect(first.headers['x-amz-acl']).toBe('private');
+    for (const acl of ['public-read', 'public-read-write', 'authenticated-read']) {
+      const attempt = await put(first.url, bytes(3), { ...first.headers, 'x-amz-acl': acl });
+      expect(attempt.status).toBe(403);
+      expect(attempt.text).toContain('SignatureDoesNotMatch');
+    }
+    const { 'x-amz-acl': _acl, ...withoutAcl } = second.headers;
+    expect((await put(second.url, bytes(3), withoutAcl)).status).toBe(403);
+    expect((await put(second.url, bytes(3), second.headers)).status).toBe(200);
+    expect((await anonymous(second.key)).status).toBe(403);
+  });
+
+  it('Content-Disposition is signed as attachment: inline, or none, is refused; a GET of the object downloads it', async () => {
+    const handler = createSignHandler(storage);
+    const file = { name: 'page.html', size: 9, type: 'text/html' };
+    const [a, b] = (await call(handler, { operation: 'presign-put', files: [file, file] })).body.results;
+    expect((await put(a.url, bytes(9), { ...a.headers, 'Content-Disposition': 'inline' })).status).toBe(403);
+    const { 'Content-Disposition': _disposition, ...without } = a.headers;
+    expect((await put(a.url, bytes(9), without)).status).toBe(403);
+    // Without allowedTypes, HTML is stored inert: application/octet-stream, as an attachment.
+    expect((await put(b.url, bytes(9), { ...b.headers, 'Content-Type': 'text/html' })).status).toBe(403);
+    expect((await put(b.url, bytes(9), b.headers)).status).toBe(200);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: b.key }));
+    expect(head.ContentType).toBe('application/octet-stream');
+    expect(head.ContentDisposition).toMatch(/^attachment; filename="page\.html"/);
+  });
+
+  it('Cache-Control is signed as private: a client cannot make a shared cache keep the file', async () => {
+    const handler = createSignHandler(storage);
+    const signed = (await call(handler, { operation: 'presign-put', files: [{ name: 'c.txt', size: 3, type: 'text/plain' }] })).body
+      .results[0];
+    expect(signed.headers['Cache-Control']).toBe('private');
+    expect((await put(signed.url, bytes(3), { ...signed.headers, 'Cache-Control': 'public, max-age=31536000' })).status).toBe(403);
+    expect((await put(signed.url, bytes(3), signed.headers)).status).toBe(200);
+    expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: signed.key }))).CacheControl).toBe('private');
+  });
+
+  it.each([
+    ['Content-Encoding', 'gzip'],
+    ['Content-Language', 'fr'],
+    ['Expires', 'Wed, 21 Oct 2037 07:28:00 GMT'],
+    ['x-amz-tagging', 'classification=public'],
+    ['x-amz-website-redirect-location', '/elsewhere'],
+    ['x-amz-meta-owner', 'someone-else'],
+    ['x-amz-meta-role', 'admin'],
+  ])(
+    'an unsigned %s that RGW stores is caught at completion: the object is deleted, onUploadComplete never sees it',
+    async (name, value) => {
+      const onUploadComplete = vi.fn();
+      const handler = createSignHandler({ ...storage, onUploadComplete });
+      const file = { name: 'doc.txt', size: 3, type: 'text/plain', metadata: { owner: '42' } };
+      const signed = (await call(handler, { operation: 'presign-put', files: [file] })).body.results[0];
+      // RGW, unlike AWS, accepts headers the signature does not cover (docs/security.md, per store).
+      expect((await put(signed.url, bytes(3), { ...signed.headers, [name]: value })).status).toBe(200);
+      const completed = await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token });
+      expect(completed.status).toBe(422);
+      expect(completed.body.error.code).toBe('object_mismatch');
+      expect(completed.body.error.message).toContain(name.startsWith('x-amz-meta-') ? name : name.split('-')[0]);
+      await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: signed.key }))).rejects.toMatchObject({ name: 'NotFound' });
+      expect(onUploadComplete).not.toHaveBeenCalled();
+    },
+  );
+
+  it('a form POST refuses every field its policy does not name (acl, cache, disposition, tags, redirect, metadata)', async () => {
+    const handler = createSignHandler({ ...storage, onUploadComplete: () => undefined });
+    const file = { name: 'small.txt', size: 5, type: 'text/plain' };
+    const extras: Array<Record<string, string>> = [
+      { acl: 'public-read' },
+      { 'Cache-Control': 'public' },
+      { 'Content-Disposition': 'inline' },
+      { 'Content-Encoding': 'gzip' },
+      { 'x-amz-tagging': '<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>' },
+      { 'x-amz-website-redirect-location': '/x' },
+      { 'x-amz-meta-role': 'admin' },
+      { success_action_redirect: 'https://evil.example/' },
+    ];
+    const results = (await call(handler, { operation: 'presign-put', post: true, files: extras.map(() => file) })).body.results;
+    for (const [index, extra] of extras.entries()) {
+      const answer = await post(results[index], bytes(5), extra);
+      expect([400, 403]).toContain(answer.status);
+      await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: results[index].key }))).rejects.toThrow();
+    }
+  });
+
+  it('a form POST stores the pinned type, disposition and ACL; it cannot be create-only, so a replay shows as a new ETag', async () => {
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({ ...storage, onUploadComplete: (info) => void seen.push(info) });
+    const file = { name: 'note.txt', size: 4, type: 'text/plain' };
+    const signed = (await call(handler, { operation: 'presign-put', post: true, files: [file] })).body.results[0];
+    expect(signed.method).toBe('POST');
+    expect(Date.parse(signed.expiresAt) - Date.now()).toBeLessThanOrEqual(120_000);
+    expect(signed.fields).toMatchObject({ acl: 'private', 'Content-Disposition': expect.stringMatching(/^attachment;/) });
+    expect((await post(signed, new TextEncoder().encode('good'))).status).toBe(204);
+    expect((await anonymous(signed.key)).status).toBe(403);
+    await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token });
+    expect((await post(signed, new TextEncoder().encode('evil'))).status).toBe(204);
+    await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token });
+    expect(seen).toHaveLength(2);
+    expect(seen[0]?.etag).not.toBe(seen[1]?.etag);
+  });
+
+  it('allowedTypes: SVG under image/* and a .csv declared text/html are signed for nothing; an allowed type is stored as signed', async () => {
+    const handler = createSignHandler({ ...storage, allowedTypes: ['image/*', 'application/pdf', '.csv'] });
+    const results = (
+      await call(handler, {
+        operation: 'presign-put',
+        files: [
+          { name: 'x.svg', size: 3, type: 'image/svg+xml' },
+          { name: 'report.csv', size: 3, type: 'text/html' },
+          { name: 'report.csv', size: 3, type: 'text/csv' },
+        ],
+      })
+    ).body.results;
+    expect(results.map((result: { ok: boolean }) => result.ok)).toEqual([false, false, true]);
+    expect((await put(results[2].url, bytes(3), { ...results[2].headers, 'Content-Type': 'text/html' })).status).toBe(403);
+    expect((await put(results[2].url, bytes(3), results[2].headers)).status).toBe(200);
+    expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: results[2].key }))).ContentType).toBe('text/csv');
+  });
+
+  it('a replayed complete-multipart cannot change what onUploadComplete is told', async () => {
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({ ...storage, onUploadComplete: (info) => void seen.push(info) });
+    const file = { name: 'big.bin', size: 6 * MiB, type: 'application/octet-stream', metadata: { owner: '42' } };
+    const { upload } = (await call(handler, { operation: 'create-multipart', file, partSize: 5 * MiB })).body;
+    const signed = (await call(handler, { operation: 'sign-parts', file, upload, partNumbers: [1, 2] })).body.parts;
+    await put(signed[0].url, bytes(5 * MiB));
+    await put(signed[1].url, bytes(MiB));
+    expect((await call(handler, { operation: 'complete-multipart', file, upload })).status).toBe(200);
+    for (const other of [
+      { ...file, name: 'ceo-salary.xlsx' },
+      { ...file, metadata: { owner: '1' } },
+      { ...file, type: 'text/html' },
+    ]) {
+      expect((await call(handler, { operation: 'complete-multipart', file: other, upload })).status).toBe(403);
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ name: 'big.bin', size: 6 * MiB, metadata: { owner: '42' }, multipart: true });
+  });
+
+  it('completes a 10,000-part upload with the defaults: the request stays small, the server lists every page of parts', async () => {
+    const partSize = 1024;
+    const handler = createSignHandler({ ...storage, store: { name: 'rgw', minPartSize: partSize } });
+    const file = { name: 'ten-thousand.bin', size: 10_000 * partSize, type: 'application/octet-stream' };
+    const { upload } = (await call(handler, { operation: 'create-multipart', file, partSize })).body;
+    expect(upload.partSize).toBe(partSize);
+    const urls: string[] = [];
+    for (let first = 1; first <= 10_000; first += 100) {
+      const partNumbers = Array.from({ length: 100 }, (_, index) => first + index);
+      const { body } = await call(handler, { operation: 'sign-parts', file, upload, partNumbers });
+      for (const part of body.parts) urls[part.partNumber - 1] = part.url;
+    }
+    let next = 0;
+    const body = (partNumber: number) => new Uint8Array(partSize).fill(partNumber % 251);
+    await Promise.all(
+      Array.from({ length: 24 }, async () => {
+        while (next < urls.length) {
+          const index = next++;
+          const answer = await put(urls[index] as string, body(index + 1));
+          expect(answer.status).toBe(200);
+        }
+      }),
+    );
+    const request = { v: 1, operation: 'complete-multipart', file, upload };
+    // What the browser sends to complete: no part list, so far below the 256 KiB body limit at any part count.
+    expect(JSON.stringify(request).length).toBeLessThan(2048);
+    const completed = await call(handler, request);
+    expect(completed.status).toBe(200);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: upload.key }));
+    expect(head.ContentLength).toBe(10_000 * partSize);
+    const tail = await s3.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: upload.key, Range: `bytes=${9_999 * partSize}-${10_000 * partSize - 1}` }),
+    );
+    expect(new Uint8Array(await (tail.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray())).toEqual(
+      body(10_000),
+    );
+  }, 300_000);
 });

@@ -13,17 +13,18 @@ const options = {
   credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
   prefix: 'incoming/',
   maxFileSize: 100 * MiB,
-  secret: 'test-secret',
+  secret: 'test-secret-test-secret-test-secret-0',
   onError: (error: unknown) => errors.push(error),
 };
 const handler = createSignHandler(options);
 
 const file = { name: 'photo.jpg', size: 1000, type: 'image/jpeg' };
-const tokens = new UploadTokens('test-secret');
+const tokens = new UploadTokens(new TextEncoder().encode('test-secret-test-secret-test-secret-0'));
 const bigFile = { ...file, size: 20 * MiB };
 /** A handle as this server would have issued it at create-multipart (for a 20 MiB file). */
 async function handleFor(key = 'incoming/0f3c/photo.jpg', uploadId = 'abc', size = bigFile.size, partSize = 8 * MiB) {
-  return { key, uploadId, partSize, token: await tokens.issue('multipart', key, uploadId, size, partSize, '') };
+  const token = await tokens.issue(3600, 'multipart', key, uploadId, size, partSize, '', bigFile.name, bigFile.type, '[]');
+  return { key, uploadId, partSize, token };
 }
 const upload = await handleFor();
 
@@ -51,8 +52,17 @@ describe('createSignHandler', () => {
     const url = new URL(result.url);
     expect(url.pathname).toBe(`/uploads-bucket/${result.key}`);
     expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
-    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
-    expect(result.headers).toEqual({ 'Content-Type': 'image/jpeg' });
+    // Type, size, disposition, ACL and create-only are signed: a client cannot send other values (or leave them out).
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe(
+      'cache-control;content-disposition;content-length;content-type;host;if-none-match;x-amz-acl',
+    );
+    expect(result.headers).toEqual({
+      'Content-Type': 'image/jpeg',
+      'Content-Disposition': `attachment; filename="photo.jpg"; filename*=UTF-8''photo.jpg`,
+      'Cache-Control': 'private',
+      'x-amz-acl': 'private',
+      'If-None-Match': '*',
+    });
     const expires = Date.parse(result.expiresAt);
     expect(expires).toBeGreaterThanOrEqual(before + 600_000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 600_000);
@@ -93,7 +103,15 @@ describe('createSignHandler', () => {
   it('deals part and file URLs out in turn across the alternate endpoints; creates and completes on the main one', async () => {
     const sharded = createSignHandler({ ...options, alternateEndpoints: ['http://localhost:9', { endpoint: 'http://s3-b.test:9' }] });
     const ask = async (body: unknown) =>
-      (await sharded(new Request('http://app.test/api/upload', { method: 'POST', body: JSON.stringify(body) }))).json();
+      (
+        await sharded(
+          new Request('http://app.test/api/upload', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          }),
+        )
+      ).json();
     const parts = await ask({ v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [1, 2, 3] });
     expect(parts.parts.map((part: { url: string }) => new URL(part.url).host)).toEqual(['127.0.0.1:9', 'localhost:9', 's3-b.test:9']);
     const puts = await ask({ v: 1, operation: 'presign-put', files: [file, file], post: true });
@@ -127,17 +145,19 @@ describe('createSignHandler', () => {
     ['an unknown operation', { v: 1, operation: 'delete-everything' }, 400, 'unknown_operation'],
     ['no files', { v: 1, operation: 'presign-put', files: [] }, 400, 'invalid_request'],
     ['`post` that is not a boolean', { v: 1, operation: 'presign-put', post: 'yes', files: [file] }, 400, 'invalid_request'],
-    ['a negative size', { v: 1, operation: 'presign-put', files: [{ ...file, size: -1 }] }, 400, 'invalid_request'],
-    ['a fractional size', { v: 1, operation: 'presign-put', files: [{ ...file, size: 1.5 }] }, 400, 'invalid_request'],
-    ['a size that is a string', { v: 1, operation: 'presign-put', files: [{ ...file, size: '10' }] }, 400, 'invalid_request'],
-    ['a NUL in the name', { v: 1, operation: 'presign-put', files: [{ ...file, name: 'a\u0000.txt' }] }, 400, 'invalid_file'],
-    ['an empty name', { v: 1, operation: 'presign-put', files: [{ ...file, name: '' }] }, 400, 'invalid_file'],
-    ['a 2 KiB name', { v: 1, operation: 'presign-put', files: [{ ...file, name: 'a'.repeat(2048) }] }, 400, 'invalid_request'],
+    ['a negative size', { v: 1, operation: 'create-multipart', file: { ...file, size: -1 }, partSize: MiB }, 400, 'invalid_request'],
+    ['a fractional size', { v: 1, operation: 'create-multipart', file: { ...file, size: 1.5 }, partSize: MiB }, 400, 'invalid_request'],
     [
-      'a malformed content type',
-      { v: 1, operation: 'presign-put', files: [{ ...file, type: 'text/html\r\nX-Evil: 1' }] },
+      'a name with a lone surrogate',
+      { v: 1, operation: 'create-multipart', file: { ...bigFile, name: 'a\ud800.bin' }, partSize: MiB },
       400,
-      'type_not_allowed',
+      'invalid_file',
+    ],
+    [
+      'metadata with a lone surrogate',
+      { v: 1, operation: 'create-multipart', file: { ...bigFile, metadata: { note: '\udfff' } }, partSize: MiB },
+      400,
+      'invalid_request',
     ],
     ['part number 0', { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [0] }, 400, 'invalid_request'],
     ['part number 10001', { v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [10001] }, 400, 'invalid_request'],
@@ -162,7 +182,6 @@ describe('createSignHandler', () => {
         operation: 'complete-multipart',
         file: bigFile,
         upload: { ...upload, uploadId: 'someone-elses' },
-        parts: [{ partNumber: 1, etag: '"a"' }],
       },
       403,
       'invalid_upload',
@@ -208,10 +227,28 @@ describe('createSignHandler', () => {
       'file_too_large',
     ],
     [
-      'completion without every part',
-      { v: 1, operation: 'complete-multipart', file: bigFile, upload, parts: [{ partNumber: 1, etag: '"a"' }] },
-      400,
-      'invalid_part',
+      'a token one character short',
+      { v: 1, operation: 'list-parts', file: bigFile, upload: { ...upload, token: upload.token.slice(0, -1) } },
+      403,
+      'invalid_upload',
+    ],
+    [
+      'a token of 4n+1 characters',
+      { v: 1, operation: 'list-parts', file: bigFile, upload: { ...upload, token: 'A'.repeat(45) } },
+      403,
+      'invalid_upload',
+    ],
+    [
+      'a handle for another name',
+      { v: 1, operation: 'sign-parts', file: { ...bigFile, name: 'other.jpg' }, upload, partNumbers: [1] },
+      403,
+      'invalid_upload',
+    ],
+    [
+      'a handle for another type',
+      { v: 1, operation: 'sign-parts', file: { ...bigFile, type: 'text/html' }, upload, partNumbers: [1] },
+      403,
+      'invalid_upload',
     ],
   ];
   it.each(bad)('refuses %s with a JSON error and signs nothing', async (_label, body, status, code) => {

@@ -243,6 +243,8 @@ log file = ${dir}/log/osd.$id.log
 rgw frontends = beast endpoint=127.0.0.1:${o.rgwPort}
 rgw data = ${dir}/rgw
 rgw thread pool size = 64
+# Parts as small as 1 KiB, so a 10,000-part upload fits a test (AWS and RGW's default: 5 MiB)
+rgw multipart min part size = 1024
 log file = ${dir}/log/rgw.a.log
 `;
 }

@@ -1,0 +1,178 @@
+import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { partCount } from '../protocol/part-plan.js';
+import type { FileContext, MultipartHandle } from '../protocol/types.js';
+import { SignError } from './errors.js';
+import { createExpiry } from './expiry.js';
+import { defaultKey, isUnderPrefix } from './keys.js';
+import { type ObjectHeaders, objectHeaders } from './object-headers.js';
+import type { ResolvedOptions, SignHandlerOptions, UploadCompleteInfo } from './options.js';
+import { createAlternateClients, createS3Client } from './s3-client.js';
+import { UploadTokens } from './token.js';
+
+/** Multipart tokens outlive a reload and a resume days later; S3's lifecycle rules usually abort such uploads after a day or more. */
+const MULTIPART_TOKEN_SECONDS = 7 * 24 * 3600;
+/** A single upload's completion must come soon after its URL was used. */
+const PUT_TOKEN_GRACE_SECONDS = 15 * 60;
+
+/** What every operation shares, built once per handler. */
+export type SignContext = ReturnType<typeof createSignContext>;
+
+export function createSignContext(options: SignHandlerOptions, resolved: ResolvedOptions) {
+  const s3 = createS3Client(options);
+  // The clients URLs are dealt out across: the main one first, then the alternates.
+  const signers = [s3, ...createAlternateClients(options, options.alternateEndpoints)];
+  const tokens = new UploadTokens(resolved.secret);
+  const { bucket, store, limits } = resolved;
+  const expiry = createExpiry(options.expiresIn, s3, resolved.report);
+
+  /** Calls the storage; its failures become a 502 that names the S3 error, never a stack trace. */
+  async function storage<T>(call: () => Promise<T>, allowed: string[] = []): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      if (allowed.length > 0 && isStorageError(error, allowed)) return undefined;
+      resolved.report(error);
+      const name = isStorageError(error) ? (error as unknown as { name: string }).name : 'unreachable';
+      throw new SignError(502, 'storage_error', `The storage refused or failed the request (${name}). Try again later.`);
+    }
+  }
+
+  /** What a token binds about a file besides key and size: its name, type and metadata as signed. */
+  const fileFields = (file: FileContext) => [file.name, file.type, JSON.stringify(Object.entries(file.metadata ?? {}).sort())];
+
+  return {
+    options,
+    resolved,
+    s3,
+    bucket,
+    store,
+    limits,
+    expiry,
+    storage,
+    signerFor: (turn: number) => signers[turn % signers.length] as S3Client,
+
+    /** The headers every stored object of this file carries: signed into its PUT or form, set at create. */
+    headersFor: (file: FileContext, key: string, field: string): ObjectHeaders => objectHeaders(file, key, resolved, field),
+
+    async chooseKey(file: FileContext, prefix: string, request: Request, field: string): Promise<string> {
+      const key = options.key ? await options.key({ file, prefix, request }) : defaultKey(prefix, file.name);
+      if (typeof key !== 'string' || !isUnderPrefix(key, prefix) || new TextEncoder().encode(key).length > 1024) {
+        // The app's key function is wrong, not the client: still nothing is signed.
+        throw new SignError(
+          500,
+          'internal_error',
+          `The key chosen for \`${field}\` is outside the prefix "${prefix}" or longer than 1024 bytes.`,
+        );
+      }
+      return key;
+    },
+
+    putToken: (key: string, file: FileContext, lifetime: number) =>
+      tokens.issue(lifetime + PUT_TOKEN_GRACE_SECONDS, 'put', key, file.size, ...fileFields(file)),
+
+    multipartToken: (upload: Omit<MultipartHandle, 'token'>, file: FileContext) =>
+      tokens.issue(
+        MULTIPART_TOKEN_SECONDS,
+        'multipart',
+        upload.key,
+        upload.uploadId,
+        file.size,
+        upload.partSize,
+        upload.checksumAlgorithm ?? '',
+        ...fileFields(file),
+      ),
+
+    /** Refuses a `complete-put` for a key this server did not sign for this very file (name, type, metadata, size). */
+    async checkPut(key: string, token: string, file: FileContext, prefix: string): Promise<void> {
+      if (!isUnderPrefix(key, prefix) || !(await tokens.verify(token, 'put', key, file.size, ...fileFields(file)))) {
+        throw new SignError(
+          403,
+          'invalid_upload',
+          'This key was not signed by this endpoint for this file, or its token expired.',
+          'token',
+        );
+      }
+    },
+
+    /** The part count, after checking the handle is one this server issued for this file, under this prefix. */
+    async checkUpload(upload: MultipartHandle, file: FileContext, prefix: string): Promise<number> {
+      const genuine =
+        isUnderPrefix(upload.key, prefix) &&
+        (await tokens.verify(
+          upload.token,
+          'multipart',
+          upload.key,
+          upload.uploadId,
+          file.size,
+          upload.partSize,
+          upload.checksumAlgorithm ?? '',
+          ...fileFields(file),
+        ));
+      if (!genuine) {
+        throw new SignError(
+          403,
+          'invalid_upload',
+          'This upload was not created by this endpoint for this file (bad or expired token, key, size, name or type).',
+          'upload',
+        );
+      }
+      return partCount(file.size, upload.partSize);
+    },
+
+    /**
+     * HeadObject after an upload: the object must be exactly what was signed —
+     * its size, type, disposition and metadata, and no header nobody signed
+     * (Cache-Control, Content-Encoding, Content-Language, Expires, a website
+     * redirect, tags). Anything else is deleted and the completion refused.
+     */
+    async verifyStored(key: string, file: FileContext, multipart: boolean): Promise<UploadCompleteInfo> {
+      const head = await storage(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), ['NotFound', 'NoSuchKey']);
+      if (!head) throw new SignError(404, 'invalid_upload', 'The object is not in the bucket.');
+      const size = head.ContentLength ?? -1;
+      const refuse = async (code: 'size_mismatch' | 'object_mismatch', message: string): Promise<never> => {
+        await storage(() => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
+        throw new SignError(422, code, `${message} It was deleted.`);
+      };
+      if (size !== file.size || size > limits.maxFileSize || size < limits.minFileSize) {
+        await refuse('size_mismatch', `The stored object is ${size} bytes, not the ${file.size} bytes that were signed.`);
+      }
+      const expected = objectHeaders(file, key, resolved, 'file');
+      const expectedMetadata = file.metadata ?? {};
+      const metadata = Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+      const unsigned = [
+        (head.ContentType ?? '').toLowerCase() !== expected.contentType.toLowerCase() && 'Content-Type',
+        (head.ContentDisposition ?? expected.contentDisposition) !== expected.contentDisposition && 'Content-Disposition',
+        (head.CacheControl ?? expected.cacheControl) !== expected.cacheControl && 'Cache-Control',
+        head.ContentEncoding && head.ContentEncoding !== 'identity' && 'Content-Encoding',
+        head.ContentLanguage && 'Content-Language',
+        (head.ExpiresString || head.Expires) && 'Expires',
+        head.WebsiteRedirectLocation && 'x-amz-website-redirect-location',
+        head.TagCount && 'x-amz-tagging',
+        ...Object.keys(metadata)
+          .filter((name) => metadata[name] !== expectedMetadata[name])
+          .map((name) => `x-amz-meta-${name}`),
+        ...Object.keys(expectedMetadata)
+          .filter((name) => !(name in metadata))
+          .map((name) => `x-amz-meta-${name} (missing)`),
+      ].filter(Boolean);
+      if (unsigned.length > 0) {
+        await refuse('object_mismatch', `The stored object carries what this server did not sign: ${unsigned.join(', ')}.`);
+      }
+      return {
+        key,
+        size,
+        ...(head.ETag ? { etag: head.ETag } : {}),
+        ...(head.ContentType ? { contentType: head.ContentType } : {}),
+        metadata,
+        name: file.name,
+        file,
+        multipart,
+      };
+    },
+  };
+}
+
+export function isStorageError(error: unknown, names?: string[]): boolean {
+  if (typeof error !== 'object' || error === null || !('$metadata' in error)) return false;
+  return names === undefined || names.includes((error as unknown as { name: string }).name);
+}

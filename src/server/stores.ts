@@ -1,0 +1,151 @@
+import type { ChecksumAlgorithm } from '../protocol/types.js';
+
+/**
+ * What one S3-compatible store does, as far as this library depends on it.
+ * One table, so a difference between stores is written down once, with its
+ * source in docs/providers.md, and every rule that depends on it reads it here.
+ */
+export interface StoreCapabilities {
+  /** The store's name in this table. */
+  name: StoreName;
+  /** For messages: "Cloudflare R2". */
+  label: string;
+  /** S3's POST Object (HTML form upload with a POST policy). Without it every file goes by PUT. */
+  postObject: boolean;
+  /** `If-None-Match: *` on PutObject makes a presigned PUT create-only (second use: 412). */
+  conditionalPut: boolean;
+  /** `If-None-Match: *` on CompleteMultipartUpload is enforced. */
+  conditionalComplete: boolean;
+  /**
+   * The canned ACL signed into every PUT (`x-amz-acl`), so a client cannot
+   * send another (`public-read`); `false` where the store has no object ACLs
+   * or refuses the header.
+   */
+  cannedAcl: 'private' | 'bucket-owner-full-control' | false;
+  /** The store refuses a presigned request that carries `x-amz-*` headers the signature does not cover. */
+  refusesUnsignedAmzHeaders: boolean;
+  /** Checksum headers the store verifies against the body. */
+  checksums: readonly ChecksumAlgorithm[];
+  /** Every part but the last must have the same size (our part plans always do). */
+  equalParts: boolean;
+  /** Smallest part but the last, bytes. */
+  minPartSize: number;
+  /** Largest part, bytes. */
+  maxPartSize: number;
+  /** Most parts of one multipart upload. */
+  maxParts: number;
+  /** Largest object, bytes. */
+  maxObjectSize: number;
+  /** Largest single PUT (or form POST), bytes. */
+  maxSinglePutSize: number;
+  /** Parts of one multipart upload the store accepts in flight at once, when it caps them. */
+  maxConcurrentParts?: number;
+  /** Its endpoint speaks HTTP/2 to browsers. */
+  http2: boolean;
+}
+
+export type StoreName = 'aws' | 'r2' | 'minio' | 'rgw' | 'b2' | 'spaces' | 'gcs' | 's3-compatible';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const TiB = 1024 * GiB;
+
+const S3_LIKE = {
+  postObject: true,
+  conditionalPut: true,
+  conditionalComplete: false,
+  cannedAcl: 'private',
+  refusesUnsignedAmzHeaders: false,
+  checksums: ['md5'],
+  equalParts: false,
+  minPartSize: 5 * MiB,
+  maxPartSize: 5 * GiB,
+  maxParts: 10_000,
+  maxObjectSize: 5 * TiB,
+  maxSinglePutSize: 5 * GiB,
+  http2: false,
+} as const satisfies Omit<StoreCapabilities, 'name' | 'label'>;
+
+/** Sources for each row: docs/providers.md. */
+export const STORES: Readonly<Record<StoreName, StoreCapabilities>> = {
+  aws: {
+    ...S3_LIKE,
+    name: 'aws',
+    label: 'AWS S3',
+    conditionalComplete: true,
+    // Buckets with Object Ownership "bucket owner enforced" (the default since April 2023) accept only this ACL, or none.
+    cannedAcl: 'bucket-owner-full-control',
+    refusesUnsignedAmzHeaders: true,
+    checksums: ['md5', 'sha256', 'crc32'],
+    // 10,000 parts of 5 GiB (AWS raised the object limit to 50 TB in December 2025).
+    maxObjectSize: 10_000 * 5 * GiB,
+  },
+  r2: {
+    ...S3_LIKE,
+    name: 'r2',
+    label: 'Cloudflare R2',
+    postObject: false,
+    // R2 has no object ACLs: it answers 501 NotImplemented to x-amz-acl values it does not implement.
+    cannedAcl: false,
+    checksums: ['md5'],
+    equalParts: true,
+    maxObjectSize: 5 * TiB - 5 * GiB,
+    maxSinglePutSize: 5 * GiB - 5 * MiB,
+    http2: true,
+  },
+  minio: { ...S3_LIKE, name: 'minio', label: 'MinIO', checksums: ['md5', 'sha256', 'crc32'], maxObjectSize: 50 * TiB },
+  rgw: { ...S3_LIKE, name: 'rgw', label: 'Ceph RGW' },
+  b2: {
+    ...S3_LIKE,
+    name: 'b2',
+    label: 'Backblaze B2',
+    postObject: false,
+    // Reported to answer 501 to If-None-Match; x-amz-acl must equal the bucket's own ACL.
+    conditionalPut: false,
+    cannedAcl: false,
+    maxObjectSize: 10 * 1000 ** 4,
+  },
+  // Not documented either way, so the safe choice: PUT for every file, no conditional header.
+  spaces: { ...S3_LIKE, name: 'spaces', label: 'DigitalOcean Spaces', postObject: false, conditionalPut: false, http2: true },
+  gcs: {
+    ...S3_LIKE,
+    name: 'gcs',
+    label: 'Google Cloud Storage (XML API)',
+    // If-None-Match is a read precondition there; create-only is x-goog-if-generation-match: 0.
+    conditionalPut: false,
+    cannedAcl: false,
+    http2: true,
+  },
+  's3-compatible': { ...S3_LIKE, name: 's3-compatible', label: 'an S3-compatible store' },
+};
+
+/** Host names that tell the store, tried in order. */
+const HOSTS: ReadonlyArray<[RegExp, StoreName]> = [
+  [/(^|\.)r2\.cloudflarestorage\.com$/, 'r2'],
+  [/(^|\.)backblazeb2\.com$/, 'b2'],
+  [/(^|\.)digitaloceanspaces\.com$/, 'spaces'],
+  [/(^|\.)storage\.googleapis\.com$/, 'gcs'],
+  [/(^|\.)amazonaws\.com(\.cn)?$/, 'aws'],
+];
+
+/** The store behind an endpoint URL: AWS when there is none, `s3-compatible` when the host says nothing. */
+export function detectStore(endpoint: string | undefined): StoreName {
+  if (endpoint === undefined) return 'aws';
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname.toLowerCase();
+  } catch {
+    return 's3-compatible';
+  }
+  return HOSTS.find(([pattern]) => pattern.test(host))?.[1] ?? 's3-compatible';
+}
+
+/** A store named, or a named store with some capabilities overridden (e.g. a MinIO release without conditional writes). */
+export type StoreOption = StoreName | ({ name: StoreName } & Partial<Omit<StoreCapabilities, 'name'>>);
+
+/** The capabilities in force: the option's, else the store the endpoint names. */
+export function resolveStore(option: StoreOption | undefined, endpoint: string | undefined): StoreCapabilities {
+  if (option === undefined) return STORES[detectStore(endpoint)];
+  if (typeof option === 'string') return STORES[option];
+  return { ...STORES[option.name], ...option };
+}
