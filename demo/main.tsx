@@ -4,6 +4,9 @@ import { formatBytes, S3Uploader } from '../src/react/index.js';
 import '../src/styles/style.css';
 import './demo.css';
 
+/** True when the demo runs on its embedded s3rver (vite.config.ts). */
+declare const __DEMO_FAKE_S3__: boolean;
+
 interface StoredObject {
   key: string;
   size: number;
@@ -54,7 +57,7 @@ function Demo() {
         Files go from this page straight into the bucket with presigned URLs. Large files are sent as multipart uploads with parts in
         parallel.
       </p>
-      <S3Uploader signUrl="/api/upload" onComplete={onComplete} />
+      <S3Uploader signUrl="/api/upload" onComplete={onComplete} {...(__DEMO_FAKE_S3__ ? { multipartThreshold: 5 * 1024 ** 3 } : {})} />
       <BucketListing refresh={refresh} />
     </main>
   );

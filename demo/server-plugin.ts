@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Plugin } from 'vite';
 import { createS3Client, createSignHandler, presignDownload, type StorageOptions, toNodeListener } from '../src/server/index.js';
@@ -25,6 +26,8 @@ export function demoServer(): Plugin {
         createSignHandler({
           ...options,
           prefix: 'demo',
+          // One process serves the demo: a secret of its own, made at start.
+          secret: randomBytes(32),
           onError: (error) => server.config.logger.warn(`[sign] ${error instanceof Error ? error.message : String(error)}`),
         }),
       );

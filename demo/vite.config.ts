@@ -7,5 +7,7 @@ export default defineConfig({
   root: import.meta.dirname,
   publicDir: false,
   plugins: [react(), demoServer()],
+  // The embedded s3rver has no ListParts, which completing a multipart upload needs: there, files go as single PUTs.
+  define: { __DEMO_FAKE_S3__: JSON.stringify(!process.env.S3_ENDPOINT && !process.env.S3_BUCKET) },
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
 });
