@@ -149,7 +149,15 @@ beforeAll(async () => {
 
   // The demo's signer, behind a bearer token as a CI job would meet it.
   const sign = toNodeListener(
-    createSignHandler({ bucket: BUCKET, endpoint: rgw.endpoint, region: rgw.region, forcePathStyle: true, credentials, prefix: 'ci', secret: 'cli-test-secret-cli-test-secret-cli-t' }),
+    createSignHandler({
+      bucket: BUCKET,
+      endpoint: rgw.endpoint,
+      region: rgw.region,
+      forcePathStyle: true,
+      credentials,
+      prefix: 'ci',
+      secret: 'cli-test-secret-cli-test-secret-cli-t',
+    }),
   );
   signer = createServer((request, response) => {
     if (request.headers.authorization !== `Bearer ${TOKEN}`) {
