@@ -69,6 +69,9 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/node/**/*.test.ts', 'test/support/**/*.test.ts'],
+          // The widget layout and forced-colour checks drive a real Chromium: under the full run on 2 cores they need more than 5 s.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
