@@ -47,10 +47,14 @@ export function uploadCorsConfiguration(origins: readonly string[]): CorsConfigu
 /**
  * The bucket's rules with ours in front: S3 uses the first rule that matches
  * a request, so an older rule for the same origin without ExposeHeaders must
- * not win. Our earlier rule (same ID) is replaced; every other rule is kept.
+ * not win. Every other rule is kept. Our earlier rule (same ID) gives its
+ * origins to the new one — applying for a second app adds that app's origin —
+ * unless `replace`, when the new origins are all there is.
  */
-export function mergeCorsRules(existing: readonly CorsRule[], rule: CorsRule): CorsRule[] {
-  return [rule, ...existing.filter((other) => other.ID !== rule.ID)];
+export function mergeCorsRules(existing: readonly CorsRule[], rule: CorsRule, replace = false): CorsRule[] {
+  const ours = existing.find((other) => other.ID === rule.ID);
+  const origins = replace || !ours ? rule.AllowedOrigins : [...new Set([...ours.AllowedOrigins, ...rule.AllowedOrigins])];
+  return [{ ...rule, AllowedOrigins: origins }, ...existing.filter((other) => other.ID !== rule.ID)];
 }
 
 /**

@@ -11,6 +11,7 @@ export async function runCors(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand(argv, {
     origin: { type: 'string', multiple: true },
     apply: { type: 'boolean' },
+    replace: { type: 'boolean' },
     ...STORAGE_OPTIONS,
     help: { type: 'boolean', short: 'h' },
   });
@@ -38,7 +39,8 @@ export async function runCors(argv: string[], io: CliIo): Promise<number> {
   const s3 = createS3Client(await resolveStorage(bucket, values, io.env));
   try {
     const existing = await readRules(s3, bucket);
-    await s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: mergeCorsRules(existing, rule) } }));
+    const merged = mergeCorsRules(existing, rule, values.replace === true);
+    await s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: merged } }));
     const now = await readRules(s3, bucket);
     io.stdout.write(`${JSON.stringify({ CORSRules: now }, null, 2)}\n`);
     return 0;

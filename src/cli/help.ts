@@ -57,16 +57,18 @@ Options:
 Exit status: 0 printed, 1 signing failed (no credentials), 2 usage error.
 `;
 
-export const CORS_HELP = `Usage: s3-direct-upload cors s3://bucket --origin ORIGIN [--origin …] [--apply] [options]
+export const CORS_HELP = `Usage: s3-direct-upload cors s3://bucket --origin ORIGIN [--origin …] [--apply [--replace]] [options]
 
 Prints the bucket CORS configuration the browser uploader needs, as JSON that
 \`aws s3api put-bucket-cors --cors-configuration\` takes. With --apply, puts it
-on the bucket (the bucket's rules for other origins are kept; this tool's
-earlier rule is replaced) and prints what the bucket then has.
+on the bucket and prints what the bucket then has: the bucket's other rules
+are kept, and the origins are added to this tool's rule from an earlier run
+(--replace: the given origins replace them).
 
 Options:
   --origin ORIGIN       an origin allowed to upload, e.g. https://app.example (repeatable)
   --apply               apply it to the bucket (AWS credentials: environment, profile, role)
+  --replace             with --apply: the rule allows only these origins (default: adds them)
   --region REGION       default: AWS_REGION, the profile's region, us-east-1
   --endpoint URL        an S3-compatible store (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL)
   --path-style          path-style addressing (default: S3_FORCE_PATH_STYLE=true)

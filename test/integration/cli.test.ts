@@ -391,7 +391,7 @@ describe('s3-direct-upload cors', () => {
     });
   });
 
-  it('--apply puts the rule first on the bucket, keeps rules for other origins, and replaces its own on a second run', async () => {
+  it('--apply puts the rule first on the bucket, keeps rules for other origins, adds origins on a second run and replaces them with --replace', async () => {
     const other = { AllowedOrigins: ['https://other.example'], AllowedMethods: ['GET'], MaxAgeSeconds: 60 };
     await s3.send(new PutBucketCorsCommand({ Bucket: BUCKET, CORSConfiguration: { CORSRules: [other] } }));
 
@@ -414,15 +414,19 @@ describe('s3-direct-upload cors', () => {
     // What the command printed is what the bucket has.
     expect(JSON.parse(run.stdout).CORSRules).toEqual(JSON.parse(JSON.stringify(CORSRules)));
 
-    const again = await cli(
-      ['cors', 's3://cli-tests', '--origin', 'https://app.example', '--origin', 'http://127.0.0.1:5173', '--apply'],
-      rgwEnv(),
-    );
+    // A second app's origin joins the rule: the first app keeps working.
+    const again = await cli(['cors', 's3://cli-tests', '--origin', 'https://app.example', '--apply'], rgwEnv());
     expect(again.code, again.stderr).toBe(0);
     const after = (await s3.send(new GetBucketCorsCommand({ Bucket: BUCKET }))).CORSRules ?? [];
     expect(after).toHaveLength(2);
     expect([...(after[0]?.AllowedOrigins ?? [])].sort()).toEqual(['http://127.0.0.1:5173', 'https://app.example']);
     expect(after[1]).toMatchObject(other);
+
+    const replaced = await cli(['cors', 's3://cli-tests', '--origin', 'https://app.example', '--apply', '--replace'], rgwEnv());
+    expect(replaced.code, replaced.stderr).toBe(0);
+    const only = (await s3.send(new GetBucketCorsCommand({ Bucket: BUCKET }))).CORSRules ?? [];
+    expect(only[0]?.AllowedOrigins).toEqual(['https://app.example']);
+    expect(only).toHaveLength(2);
   });
 
   it('exits 2 for an origin with a path', async () => {
