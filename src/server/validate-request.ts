@@ -139,7 +139,9 @@ export function validateRequest(body: Json): ParsedRequest {
     throw new SignError(
       400,
       'unsupported_version',
-      `This endpoint speaks protocol version ${PROTOCOL_VERSION}; the request says ${JSON.stringify(object.v)}.`,
+      object.v === undefined
+        ? `This endpoint speaks protocol version ${PROTOCOL_VERSION}; the request names no version (\`v\`).`
+        : `This endpoint speaks protocol version ${PROTOCOL_VERSION}; the request says ${JSON.stringify(object.v)}.`,
       'v',
     );
   }
@@ -148,7 +150,7 @@ export function validateRequest(body: Json): ParsedRequest {
     throw new SignError(
       400,
       'unknown_operation',
-      `Unknown operation ${JSON.stringify(operation)}; expected one of ${OPERATIONS.join(', ')}.`,
+      `${operation === undefined ? 'The request names no `operation`' : `Unknown operation ${JSON.stringify(operation)}`}; expected one of ${OPERATIONS.join(', ')}.`,
       'operation',
     );
   }

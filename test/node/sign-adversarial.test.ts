@@ -389,3 +389,14 @@ describe('completions bind what was signed', () => {
     }
   });
 });
+
+describe('messages say what is missing', () => {
+  it('names a missing version or operation instead of printing "undefined"', async () => {
+    const handler = createSignHandler(base);
+    const noVersion = await call(handler, { operation: 'presign-put', files: [good] });
+    expect(noVersion.body.error.message).toContain('names no version');
+    expect(noVersion.text).not.toContain('undefined');
+    const noOperation = await call(handler, { v: 1 });
+    expect(noOperation.body.error.message).toContain('names no `operation`');
+  });
+});
