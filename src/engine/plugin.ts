@@ -4,6 +4,7 @@ import { isCanceled, UploadError } from '../protocol/errors.js';
 import { planParts } from '../protocol/part-plan.js';
 import type { ChecksumAlgorithm, FileContext, MultipartHandle } from '../protocol/types.js';
 import { fingerprint } from './fingerprint.js';
+import { FormPostPolicy } from './form-post.js';
 import { abortMultipart } from './multipart.js';
 import { RequestPool } from './request-pool.js';
 import type { ResumeStore } from './resume-store.js';
@@ -67,6 +68,8 @@ interface RunningFile {
 export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta, UploadBody, PluginState> {
   readonly #pool: RequestPool;
   readonly #signAhead: SignAheadWindow;
+  /** One for the session: a store that refuses one form POST refuses them all. */
+  readonly #formPost: FormPostPolicy;
   readonly #running = new Map<string, RunningFile>();
   /** Multipart uploads in progress, kept across pause and failure so a retry sends only missing parts. */
   readonly #multipart = new Map<string, MultipartEntry>();
@@ -79,6 +82,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     this.id = options.id ?? 'S3DirectUpload';
     this.type = 'uploader';
     this.#pool = new RequestPool(options.maxConcurrentRequests, { perHost: options.concurrencyPerHost });
+    this.#formPost = new FormPostPolicy(options.formPostMaxSize);
     this.#signAhead = new SignAheadWindow(Math.max(DEFAULT_SIGN_AHEAD, options.maxConcurrentRequests * 4));
   }
 
@@ -233,7 +237,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     const context: TransferContext = {
       client: this.opts.client,
       put: browserSend,
-      formPostMaxSize: this.opts.formPostMaxSize,
+      formPost: this.#formPost,
       storagePool: this.#pool,
       signAhead: this.#signAhead,
       priority,

@@ -1,5 +1,6 @@
 import { UploadError } from '../protocol/errors.js';
 import type { PresignPutResult } from '../protocol/types.js';
+import { isFormPostUnsupported } from './form-post.js';
 import { withRetry } from './retry.js';
 import { sendToStorage } from './storage-request.js';
 import { expiresSoon, lazyDigest, type TransferContext, type TransferResult } from './transfer.js';
@@ -23,7 +24,7 @@ async function signAndPut(context: TransferContext): Promise<TransferResult> {
     if (context.checksum && file.checksum === undefined) {
       file = { ...file, checksum: await (context.digest ?? lazyDigest)(context.checksum, context.data) };
     }
-    const result = await client.presignPut(file, signal, context.data.size <= (context.formPostMaxSize ?? -1));
+    const result = await client.presignPut(file, signal, context.formPost?.allows(context.data.size) ?? false);
     if (!result.ok) {
       throw new UploadError({
         code: 'endpoint_refused',
@@ -42,42 +43,54 @@ async function signAndPut(context: TransferContext): Promise<TransferResult> {
   // Upload URLs are create-only where the store supports it (If-None-Match: * signed in): a retry whose
   // earlier attempt did reach the store, though its answer was lost, gets 412 — the object is ours, stored.
   let attempted = false;
-  const stored = await withRetry(
-    async () => {
-      const sentBefore = attempted;
-      attempted = true;
-      const sent = signed;
-      try {
-        const { result, request } = await sendToStorage(
-          context,
-          signal,
-          async () => {
-            if (early) {
-              const pending = early;
-              early = undefined;
-              signed = await pending;
-            }
-            if (!signed || expiresSoon(signed.expiresAt, client.now())) signed = await sign();
-            return signed;
-          },
-          context.data,
-          context.onProgress,
-          () => {
-            signed = undefined;
-          },
-        );
-        return { request: request as Extract<PresignPutResult, { ok: true }>, etag: result.etag as string | undefined };
-      } catch (error) {
-        if (sentBefore && sent !== undefined && sent === signed && error instanceof UploadError && error.status === 412) {
-          return { request: sent, etag: undefined };
-        }
-        throw error;
+  let fellBack = false;
+  // A form URL is used only while the session still sends forms: once the store refused one, re-sign as a PUT.
+  const usable = (request: typeof signed): request is NonNullable<typeof signed> =>
+    request !== undefined &&
+    !expiresSoon(request.expiresAt, client.now()) &&
+    (request.method !== 'POST' || (context.formPost?.allows(context.data.size) ?? false));
+  const attempt = async (): Promise<{ request: Extract<PresignPutResult, { ok: true }>; etag: string | undefined }> => {
+    const sentBefore = attempted;
+    attempted = true;
+    const sent = signed;
+    try {
+      const { result, request } = await sendToStorage(
+        context,
+        signal,
+        async () => {
+          if (early) {
+            const pending = early;
+            early = undefined;
+            signed = await pending;
+          }
+          if (!usable(signed)) signed = await sign();
+          return signed;
+        },
+        context.data,
+        context.onProgress,
+        () => {
+          signed = undefined;
+        },
+      );
+      return { request: request as Extract<PresignPutResult, { ok: true }>, etag: result.etag as string | undefined };
+    } catch (error) {
+      if (sentBefore && sent !== undefined && sent === signed && error instanceof UploadError && error.status === 412) {
+        return { request: sent, etag: undefined };
       }
-    },
-    signal,
-    context.retry,
-    context.retryBudget,
-  );
+      if (!fellBack && signed?.method === 'POST' && error instanceof UploadError && isFormPostUnsupported(error)) {
+        // The store has no POST Object (R2, B2): that answer will not change, so it is no transient failure to
+        // back off from and retry. This file goes again at once as a PUT, without spending an attempt or its
+        // retry budget, and the session stops asking for forms (FormPostPolicy).
+        context.formPost?.refuse();
+        fellBack = true;
+        signed = undefined;
+        attempted = false;
+        return attempt();
+      }
+      throw error;
+    }
+  };
+  const stored = await withRetry(attempt, signal, context.retry, context.retryBudget);
   const { request, etag } = stored;
   if (request.confirm) {
     // The server verifies the stored object (size, type) and may record it before the upload counts as done.

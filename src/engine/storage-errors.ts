@@ -49,6 +49,7 @@ export function storageError(status: number, body: string): UploadError {
     status,
     storageCode: code,
     message: `The storage refused the upload (${status} ${what}).${why}`,
-    retryable: isRetryableStatus(status) || DIGEST_CODES.has(code ?? ''),
+    // 501 Not Implemented says what the store cannot do (a form POST, a header), not that it is busy: never retried.
+    retryable: (isRetryableStatus(status) && status !== 501) || DIGEST_CODES.has(code ?? ''),
   });
 }

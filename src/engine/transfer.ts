@@ -1,5 +1,6 @@
 import type { SignClient } from '../protocol/client.js';
 import type { ChecksumAlgorithm, FileContext, MultipartHandle, SignedRequest } from '../protocol/types.js';
+import type { FormPostPolicy } from './form-post.js';
 import type { RequestPool } from './request-pool.js';
 import type { RetryBudget, RetryOptions } from './retry.js';
 import type { SignAheadWindow } from './sign-ahead.js';
@@ -39,8 +40,8 @@ export interface TransferContext {
   retryBudget?: RetryBudget;
   /** A PUT that reports no progress for this long is aborted and retried. */
   stallTimeoutMs: number;
-  /** Files up to this size may go up as form POSTs, which need no CORS preflight (absent: never). */
-  formPostMaxSize?: number;
+  /** Which files may go up as form POSTs, which need no CORS preflight; shared by the session (absent: never). */
+  formPost?: FormPostPolicy;
   /** Digest for single PUTs when the server requires integrity (multipart uploads follow their handle). */
   checksum?: ChecksumAlgorithm;
   /** Computes a base64 digest. Default `lazyDigest`: a Web Worker in browsers, in place elsewhere. */

@@ -385,3 +385,79 @@ describe('resume after reload', () => {
     expect(log.calls[0]?.operation).toBe('create-multipart');
   });
 });
+
+describe('a store without POST Object (R2, B2)', () => {
+  const xml = (code: string, message: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+  // What each store is reported to answer a form POST (docs/providers.md).
+  const refusals = [
+    ['R2 (501)', 501, xml('NotImplemented', 'Presigned post requests are not yet implemented')],
+    ['R2 (400, as some report it)', 400, xml('NotImplemented', 'POST Object is not implemented')],
+    ['B2 (501)', 501, xml('NotImplemented', 'Backblaze B2 does not support this API call.')],
+  ] as const;
+
+  it.each(refusals)(
+    'on %s: 300 small files all complete, each form POST is tried at most once, later files never go as forms',
+    async (_store, status, body) => {
+      const { log, handlers } = fakeEndpoint((request) =>
+        request.operation === 'presign-put' && request.post
+          ? HttpResponse.json({
+              results: request.files.map((entry) => ({
+                ok: true,
+                key: `uploads/${entry.name}`,
+                url: 'http://s3.test/bucket/',
+                method: 'POST',
+                headers: {},
+                fields: { key: `uploads/${entry.name}`, 'Content-Type': entry.type, policy: 'p', 'x-amz-signature': 's' },
+                expiresAt: new Date(Date.now() + 600_000).toISOString(),
+              })),
+            })
+          : undefined,
+      );
+      const posts: string[] = [];
+      server.use(
+        http.post('http://s3.test/bucket/', async ({ request }) => {
+          posts.push(String((await request.formData()).get('key')));
+          return new HttpResponse(body, { status, headers: { 'Content-Type': 'application/xml' } });
+        }),
+        ...handlers,
+      );
+      const files = Array.from({ length: 300 }, (_, index) => file(`f${index}.txt`, 100 + index));
+      // No retry to spare, per request or per file: the fall back to PUT must spend neither.
+      const { uploader, batches } = start({ retry: { attempts: 6, baseDelayMs: 1, maxDelayMs: 1, perFile: 0 } });
+      uploader.addFiles(files);
+      await expect.poll(() => batches.length, { timeout: 20_000, interval: 20 }).toBe(1);
+      const results = batches[0] as FileResult[];
+      expect(results.filter((result) => result.status !== 'complete').map((result) => result.error?.message)).toEqual([]);
+      expect(results).toHaveLength(300);
+      // Every file stored by exactly one PUT.
+      expect(log.puts.map((put) => put.path).sort()).toEqual(files.map((entry) => `/bucket/uploads/${entry.name}`).sort());
+      // No file's form was sent twice, and only the forms already on their way when the first refusal came back were sent.
+      expect(new Set(posts).size).toBe(posts.length);
+      expect(posts.length).toBeGreaterThan(0);
+      expect(posts.length).toBeLessThanOrEqual(6);
+      // Once refused, the uploader stops asking the signer for forms.
+      const presigns = log.calls.filter((call) => call.operation === 'presign-put');
+      const firstWithoutPost = presigns.findIndex((call) => !call.post);
+      expect(firstWithoutPost).toBeGreaterThan(0);
+      expect(presigns.slice(firstWithoutPost).filter((call) => call.post)).toEqual([]);
+    },
+  );
+
+  it('a 501 to a PUT (a header the store does not implement) fails the file at once: not retried as transient', async () => {
+    const { handlers } = fakeEndpoint();
+    let puts = 0;
+    server.use(
+      http.put('http://s3.test/*', () => {
+        puts++;
+        return new HttpResponse(xml('NotImplemented', "Header 'x-amz-acl' with value 'public-read' not implemented"), { status: 501 });
+      }),
+      ...handlers,
+    );
+    const { uploader, batches } = start({ retry: { attempts: 6, baseDelayMs: 1, maxDelayMs: 1 } });
+    uploader.addFiles([file('a.txt', 10)]);
+    const [result] = await nextBatch(batches);
+    expect(result?.error).toMatchObject({ code: 'storage_refused', status: 501, storageCode: 'NotImplemented', retryable: false });
+    expect(puts).toBe(1);
+  });
+});
