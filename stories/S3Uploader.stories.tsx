@@ -196,6 +196,10 @@ export const Failed: Story = {
   play: async ({ canvas, canvasElement }) => {
     await chooseFiles(canvasElement, [makeFile('invoice-0042.pdf', 90 * KiB, 'application/pdf')]);
     await expect(await canvas.findByText('Failed', {}, patiently)).toBeVisible();
+    // A sentence for people; the technical detail one click away.
+    await expect(canvas.getByText('The upload failed on the site’s side. Retry in a moment.')).toBeVisible();
+    await expect(canvas.getByText(/answered "presign-put" with HTTP 500/)).not.toBeVisible();
+    await userEvent.click(canvas.getByText('Details'));
     await expect(canvas.getByText(/answered "presign-put" with HTTP 500/)).toBeVisible();
     await expect(canvas.getByRole('button', { name: 'Retry invoice-0042.pdf' })).toBeVisible();
     await expect(canvas.getByText(/1 failed/)).toBeVisible();
@@ -232,7 +236,7 @@ export const Done: Story = {
     await expect(canvas.getByText(/^3 of 3 files uploaded/)).toBeVisible();
     await expect(canvas.getByRole('progressbar', { name: 'Total upload progress' })).toHaveAttribute('aria-valuenow', '100');
     // The polite live region announced the last of them (one sentence per change, not per file).
-    await expect(canvas.getByRole('status')).toHaveTextContent(/uploaded\.$/);
+    await waitFor(() => expect(canvas.getByRole('status')).toHaveTextContent(/uploaded\.$/), patiently);
     await expect(canvas.getByRole('button', { name: 'Remove notes.txt' })).toBeVisible();
   },
 };

@@ -1,9 +1,10 @@
 import { type RefObject, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { UploaderSnapshot, UploadFile } from '../engine/uploader.js';
+import type { RejectedFile } from '../engine/restrictions.js';
+import type { FileStatus, UploaderSnapshot, UploadFile } from '../engine/uploader.js';
 import { en } from './locales/en.js';
-import type { UploaderLocale } from './locales/types.js';
-import { FileItem, FileList, RejectedList, StatusBar } from './parts.js';
-import { type UseS3UploadOptions, useS3Upload } from './use-s3-upload.js';
+import type { Change, UploaderLocale } from './locales/types.js';
+import { FileItem, FileList, groupRefusals, isActive, RejectedList, refusalSentence, StatusBar } from './parts.js';
+import { type UseS3UploadOptions, type UseS3UploadResult, useS3Upload } from './use-s3-upload.js';
 
 export interface S3UploaderProps extends UseS3UploadOptions {
   /** Extra class on the root element. */
@@ -35,7 +36,7 @@ export function S3Uploader({ className, locale: chosen, label, theme, size = 'de
   const upload = useS3Upload(options);
   const announcement = useAnnouncements(upload, locale);
   const root = useRef<HTMLDivElement>(null);
-  useFocusKeeper(root, upload.files);
+  useFocusKeeper(root);
 
   const classes = [unstyled ? 's3u-unstyled' : 's3u', size === 'compact' ? 's3u--compact' : '', className].filter(Boolean).join(' ');
   const touch = useCoarsePointer();
@@ -50,6 +51,7 @@ export function S3Uploader({ className, locale: chosen, label, theme, size = 'de
       </div>
       <RejectedList rejected={upload.rejected} onDismiss={upload.dismissRejections} locale={locale} />
       <StatusBar totals={upload.totals} isOffline={upload.isOffline} locale={locale} />
+      <BulkActions files={upload.files} upload={upload} locale={locale} />
       {upload.files.length > 0 && (
         <FileList files={upload.files} locale={locale}>
           {(file) => (
@@ -67,39 +69,113 @@ export function S3Uploader({ className, locale: chosen, label, theme, size = 'de
         </FileList>
       )}
       <div className="s3u-visually-hidden" role="status" aria-live="polite">
-        {announcement}
+        {/* A new node per message: the same words twice are read twice. */}
+        {announcement.text && <span key={announcement.id}>{announcement.text}</span>}
       </div>
     </div>
   );
 }
 
+/** A burst of changes is spoken once it has been quiet this long… */
+const QUIET_MS = 1000;
+/** …or this long after its first change, whichever comes first: 1000 files make a handful of sentences, not hundreds. */
+const MOST_MS = 4000;
+
+/** What happened since the live region last spoke: names by change, in the order they are said. */
+interface Pending {
+  since: number;
+  added: number;
+  refused: RejectedFile[];
+  names: Record<Change, string[]>;
+  connection?: string;
+}
+
+const nothingPending = (): Pending => ({
+  since: 0,
+  added: 0,
+  refused: [],
+  names: { paused: [], resumed: [], canceled: [], uploaded: [], failed: [] },
+});
+
 /**
- * One polite sentence per change that matters — files added, refused,
- * uploaded or failed — never one per progress tick.
+ * The live region's messages: what a person needs to hear, never a progress
+ * tick. Changes (added, refused and why, paused, resumed, canceled,
+ * uploaded, failed — again too —, offline and back) are gathered and spoken
+ * together once a burst ends; a batch of more than three files ends with one
+ * summary instead of its last names. Each message is a new one (its `id`
+ * changes), so the same sentence twice is read twice.
  */
-function useAnnouncements({ files, rejected }: UploaderSnapshot, locale: UploaderLocale): string {
-  const previous = useRef<{ statuses: Map<string, string>; rejected: unknown }>(undefined);
-  const [message, setMessage] = useState('');
+function useAnnouncements(
+  { files, rejected, isOffline }: Pick<UploaderSnapshot, 'files' | 'rejected' | 'isOffline'>,
+  locale: UploaderLocale,
+): { id: number; text: string } {
+  const seen = useRef<{ files: Map<string, UploadFile>; rejected: RejectedFile | undefined; isOffline: boolean }>(undefined);
+  const pending = useRef(nothingPending());
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const [message, setMessage] = useState({ id: 0, text: '' });
+  const latest = useRef({ files, locale });
+  latest.current = { files, locale };
+
+  useEffect(() => () => clearTimeout(timer.current), []);
   useEffect(() => {
-    const before = previous.current;
-    previous.current = { statuses: new Map(files.map((file) => [file.id, file.status])), rejected: rejected[0] };
+    const before = seen.current;
+    seen.current = { files: new Map(files.map((file) => [file.id, file])), rejected: rejected[0], isOffline };
     if (!before) return;
-    const added = files.filter((file) => !before.statuses.has(file.id)).length;
-    const reached = (status: string) =>
-      files.filter((file) => file.status === status && before.statuses.get(file.id) !== status).map((file) => file.name);
-    const uploaded = reached('complete');
-    const failed = reached('error');
+    const now = pending.current;
+    const since = now.since;
+    const { names } = now;
+    for (const file of files) {
+      const { status, name } = file;
+      const was = before.files.get(file.id);
+      if (!was) now.added++;
+      // A failure is new when its error is: a retry that fails again is said again.
+      if (status === 'error' && was?.error !== file.error) names.failed.push(name);
+      if (status === was?.status) continue;
+      // Resumed, however far it got before this render: running, waiting its turn, or already done.
+      if (was?.status === 'paused' && status !== 'canceled' && status !== 'error' && !before.isOffline) names.resumed.push(name);
+      // Paused by going offline is said once, as going offline.
+      if (status === 'complete' || status === 'canceled' || (status === 'paused' && !isOffline))
+        names[status === 'complete' ? 'uploaded' : status].push(name);
+    }
     // Refusals are newest first: the new ones are those before the first one seen last time.
-    const lastSeen = rejected.indexOf(before.rejected as (typeof rejected)[number]);
-    const refused = lastSeen === -1 ? rejected.length : lastSeen;
-    const sentences = [
-      added > 0 && locale.announceAdded(added),
-      refused > 0 && locale.announceRejected(refused),
-      uploaded.length > 0 && locale.announceUploaded(uploaded),
-      failed.length > 0 && locale.announceFailed(failed),
-    ].filter(Boolean);
-    if (sentences.length > 0) setMessage(sentences.join(' '));
-  }, [files, rejected, locale]);
+    const lastSeen = before.rejected ? rejected.indexOf(before.rejected) : -1;
+    now.refused.push(...rejected.slice(0, lastSeen === -1 ? rejected.length : lastSeen));
+    if (isOffline !== before.isOffline) now.connection = isOffline ? locale.offline : locale.online;
+    const count = now.added + now.refused.length + Object.values(names).flat().length + (now.connection ? 1 : 0);
+    if (count === 0) return;
+    if (since === 0) now.since = Date.now();
+
+    const speak = () => {
+      const { files: current, locale: words } = latest.current;
+      const said = pending.current;
+      pending.current = nothingPending();
+      // A batch ends when nothing is left to upload (a paused file keeps it open); one of many ends with a summary.
+      const tally: Partial<Record<FileStatus, number>> = {};
+      for (const file of current) tally[file.status] = (tally[file.status] ?? 0) + 1;
+      const summary = !current.some((file) => isActive(file.status)) && current.length > 3;
+      const sentences = [
+        said.connection,
+        said.added > 0 && words.announceAdded(said.added),
+        ...groupRefusals(said.refused, words).map((group) => refusalSentence(group, words)),
+        ...(Object.keys(said.names) as Change[]).map(
+          (change) =>
+            said.names[change].length > 0 &&
+            !(summary && (change === 'uploaded' || change === 'failed')) &&
+            words.announce(said.names[change], change),
+        ),
+        summary &&
+          words.announceSummary({
+            total: current.length,
+            uploaded: tally.complete ?? 0,
+            failed: tally.error ?? 0,
+            canceled: tally.canceled ?? 0,
+          }),
+      ].filter(Boolean);
+      if (sentences.length > 0) setMessage((previous) => ({ id: previous.id + 1, text: sentences.join(' ') }));
+    };
+    clearTimeout(timer.current);
+    timer.current = setTimeout(speak, Math.max(0, Math.min(QUIET_MS, now.since + MOST_MS - Date.now())));
+  }, [files, rejected, isOffline, locale]);
   return message;
 }
 
@@ -109,48 +185,65 @@ const useBrowserLayoutEffect = typeof document === 'undefined' ? () => {} : useL
 /**
  * Focus never falls to `<body>`: when the element that had focus inside the
  * widget goes away in a render (Pause becomes Resume, Cancel becomes Retry,
- * a row is removed, the refusals are dismissed), focus moves to the first
- * button of the same row, else of the row that took its place (the next,
- * or the previous at the end), else to the drop area.
+ * a row is removed, the refusals are dismissed, Cancel all becomes Retry
+ * all), focus moves to the first button of the same row, else of the row
+ * after it or before it, else of the list's toolbar, else to the drop area.
  */
-function useFocusKeeper(root: RefObject<HTMLDivElement | null>, files: readonly UploadFile[]): void {
-  // Read while rendering, before React changes the DOM: which row, if any, had focus.
+function useFocusKeeper(root: RefObject<HTMLDivElement | null>): void {
+  // Read while rendering, before React changes the DOM: where focus could go if its element goes.
   const focused = typeof document === 'undefined' ? null : document.activeElement;
-  const had = focused && focused !== root.current && root.current?.contains(focused) ? focused : null;
-  const from = useRef<string | null | undefined>(undefined);
-  // undefined: focus was elsewhere; null: inside, not in a row; else the row's file id.
-  from.current = had ? (had.closest<HTMLElement>('[data-file-id]')?.dataset.fileId ?? null) : undefined;
-  const shown = useRef(files);
+  const row = focused?.closest('[data-file-id]');
+  const places = useRef<Array<Element | null | undefined>>([]);
+  places.current =
+    focused !== root.current && root.current?.contains(focused)
+      ? [row, row?.nextElementSibling, row?.previousElementSibling, focused?.closest('.s3u-toolbar'), root.current.firstElementChild]
+      : [];
   useBrowserLayoutEffect(() => {
-    const before = from.current;
-    const previous = shown.current;
-    shown.current = files;
-    const element = root.current;
-    if (before === undefined || !element || (document.activeElement && document.activeElement !== document.body)) return;
-    // Ids are Uppy's ([a-z0-9/-]); JSON quoting makes them a valid CSS string anyway.
-    const row = (id: string | undefined) =>
-      id === undefined ? null : element.querySelector<HTMLElement>(`[data-file-id=${JSON.stringify(id)}] button`);
-    const still = new Set(files.map((file) => file.id));
-    const index = previous.findIndex((file) => file.id === before);
-    const next = previous.slice(index + 1).find((file) => still.has(file.id));
-    const back = previous.slice(0, index).findLast((file) => still.has(file.id));
-    const target =
-      (before !== null && (row(before) ?? (index === -1 ? null : (row(next?.id) ?? row(back?.id))))) ||
-      element.querySelector<HTMLElement>('.s3u-dropzone');
-    target?.focus();
+    const now = document.activeElement;
+    if (now && now !== document.body) return;
+    for (const place of places.current) {
+      // The drop area is a button itself; the others hold buttons.
+      const target = place?.isConnected && (place.matches('[role=button]') ? place : place.querySelector('button'));
+      if (target) return (target as HTMLElement).focus();
+    }
   });
 }
 
 /** True on a touch screen (the primary pointer is coarse); false on the server and until mounted, so hydration matches. */
 function useCoarsePointer(): boolean {
   const [coarse, setCoarse] = useState(false);
-  useEffect(() => {
-    if (typeof matchMedia !== 'function') return;
-    const query = matchMedia('(pointer: coarse)');
-    const update = () => setCoarse(query.matches);
-    update();
-    query.addEventListener('change', update);
-    return () => query.removeEventListener('change', update);
-  }, []);
+  useEffect(() => setCoarse(typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches), []);
   return coarse;
+}
+
+/** Buttons for the whole list: cancel what runs, retry what failed or was canceled, clear the list once nothing runs. */
+function BulkActions({
+  files,
+  upload,
+  locale,
+}: {
+  files: readonly UploadFile[];
+  upload: Pick<UseS3UploadResult, 'cancelAll' | 'retryAll' | 'clear'>;
+  locale: UploaderLocale;
+}) {
+  // One file has its own buttons.
+  if (files.length < 2) return null;
+  const active = files.some((file) => isActive(file.status));
+  const actions = {
+    cancelAll: active,
+    retryAll: files.some((file) => file.status === 'error' || file.status === 'canceled'),
+    clear: !active,
+  };
+  return (
+    <div className="s3u-toolbar">
+      {(Object.keys(actions) as Array<keyof typeof actions>).map(
+        (action) =>
+          actions[action] && (
+            <button key={action} type="button" className="s3u-button" onClick={upload[action]}>
+              {locale[action === 'clear' ? 'clearAll' : action]}
+            </button>
+          ),
+      )}
+    </div>
+  );
 }

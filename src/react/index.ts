@@ -7,7 +7,7 @@ export { formatBytes, formatDuration, formatSpeed } from './format.js';
 export { ar } from './locales/ar.js';
 export { de } from './locales/de.js';
 export { en } from './locales/en.js';
-export { count, plural, type UploaderLocale } from './locales/types.js';
+export { type Change, count, plural, type UploaderLocale } from './locales/types.js';
 export { FileItem, type FileItemProps, FileList, ProgressBar, RejectedList, StatusBar } from './parts.js';
 export { FilePreview } from './preview.js';
 export { S3Uploader, type S3UploaderProps } from './S3Uploader.js';

@@ -1,10 +1,13 @@
 import { cloneElement, Fragment, memo, type ReactElement, useEffect, useRef, useState } from 'react';
 import type { RejectedFile } from '../engine/restrictions.js';
-import type { UploadFile, UploadTotals } from '../engine/uploader.js';
+import type { FileStatus, UploadFile, UploadTotals } from '../engine/uploader.js';
 import { formatBytes, formatDuration, formatPercent, formatSpeed } from './format.js';
 import { en } from './locales/en.js';
 import type { UploaderLocale } from './locales/types.js';
 import { FilePreview } from './preview.js';
+
+/** Not finished yet: waiting its turn, uploading or paused. */
+export const isActive = (status: FileStatus): boolean => status === 'queued' || status === 'uploading' || status === 'paused';
 
 /** A labelled progress bar with its value exposed to assistive technology. */
 export function ProgressBar({ value, label }: { value: number; label: string }) {
@@ -45,7 +48,7 @@ export const FileItem = memo(function FileItem({
   'aria-setsize': setSize,
 }: FileItemProps) {
   const { status, name, id } = file;
-  const active = status === 'queued' || status === 'uploading' || status === 'paused';
+  const active = isActive(status);
   const code = locale.code;
   const details: string[] = [locale.status[status]];
   if (status === 'uploading') {
@@ -93,7 +96,18 @@ export const FileItem = memo(function FileItem({
             })}
           </span>
         </div>
-        {file.error && status === 'error' && <p className="s3u-file__error">{file.error.message}</p>}
+        {file.error && status === 'error' && (
+          <div className="s3u-file__error">
+            <p>{locale.failure(file.error)}</p>
+            {/* The technical detail, for whoever helps: in the words the code wrote it in. */}
+            <details className="s3u-file__details">
+              <summary>{locale.details}</summary>
+              <p lang="en" dir="auto">
+                {file.error.message}
+              </p>
+            </details>
+          </div>
+        )}
       </div>
     </li>
   );
@@ -181,7 +195,7 @@ export function StatusBar({
   if (totals.uploading > 0 && totals.speed > 0) parts.push(formatSpeed(totals.speed, code));
   if (totals.uploading > 0 && totals.eta !== undefined) parts.push(locale.timeLeft(formatDuration(totals.eta, code)));
   return (
-    <div className="s3u-status">
+    <div className="s3u-status" data-done={(totals.files > 0 && totals.complete === totals.files) || undefined}>
       {isOffline && <p className="s3u-status__offline">{locale.offline}</p>}
       <ProgressBar value={totals.progress} label={locale.totalProgress} />
       <span className="s3u-status__text">
@@ -191,7 +205,32 @@ export function StatusBar({
   );
 }
 
-/** The files the restrictions refused, each saying which rule and which limit. */
+/** Refusals grouped by reason (rule and limit), in the order each reason first occurs. */
+export function groupRefusals(
+  refused: readonly RejectedFile[],
+  locale: UploaderLocale,
+): Array<{ reason: string; rejections: RejectedFile[] }> {
+  const groups = new Map<string, RejectedFile[]>();
+  for (const rejection of refused) {
+    const reason = locale.refusal(rejection.rule, limitOf(rejection, locale.code));
+    groups.set(reason, [...(groups.get(reason) ?? []), rejection]);
+  }
+  return Array.from(groups, ([reason, rejections]) => ({ reason, rejections }));
+}
+
+/** A group of refusals in one sentence: the file's name when it is alone, else how many ("30 files were not added: …"). */
+export function refusalSentence({ reason, rejections }: { reason: string; rejections: RejectedFile[] }, locale: UploaderLocale): string {
+  const [first] = rejections as [RejectedFile];
+  return rejections.length === 1
+    ? locale.rejection(isolate(first.name), first.rule, limitOf(first, locale.code))
+    : locale.announceRejected(rejections.length, reason);
+}
+
+/**
+ * The files the restrictions refused, grouped by reason: a file alone says
+ * its name, the rule and the limit; a group says how many and why, and its
+ * names are one click away (a disclosure with a scrolling list), however many.
+ */
 export function RejectedList({
   rejected,
   onDismiss,
@@ -205,12 +244,26 @@ export function RejectedList({
   return (
     <div className="s3u-rejected">
       <ul>
-        {rejected.map((rejection, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the same file can be refused twice; order is stable until dismissed
-          <li key={`${rejection.name}-${index}`}>
-            {locale.rejection(isolate(rejection.name), rejection.rule, formatLimit(rejection, locale.code))}
-          </li>
-        ))}
+        {groupRefusals(rejected, locale).map(({ reason, rejections }) => {
+          const sentence = refusalSentence({ reason, rejections }, locale);
+          return (
+            <li key={reason}>
+              {sentence}
+              {rejections.length > 1 && (
+                <details className="s3u-rejected__names">
+                  <summary>{locale.showNames}</summary>
+                  {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a list that scrolls must be reachable by keyboard to scroll */}
+                  <ul tabIndex={0} aria-label={sentence}>
+                    {rejections.map((rejection, index) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: the same name can be refused twice; order is stable until dismissed
+                      <li key={index}>{rejection.name}</li>
+                    ))}
+                  </ul>
+                </details>
+              )}
+            </li>
+          );
+        })}
       </ul>
       <button type="button" className="s3u-button" onClick={onDismiss}>
         {locale.dismiss}
@@ -226,7 +279,8 @@ export function RejectedList({
  */
 export const isolate = (text: string): string => `\u2068${text}\u2069`;
 
-function formatLimit(rejection: RejectedFile, code: string): string {
+/** A refusal's limit as people read it: sizes in units, counts and type lists as they are. */
+export function limitOf(rejection: RejectedFile, code: string): string {
   if (rejection.limit === undefined) return '';
   if (rejection.rule === 'maxFileSize' || rejection.rule === 'minFileSize' || rejection.rule === 'maxTotalSize') {
     // The number the app configured, rounded towards what is allowed.

@@ -8,10 +8,12 @@ import {
   type MouseEvent,
   useCallback,
   useEffect,
+  useMemo,
   useRef,
   useState,
   useSyncExternalStore,
 } from 'react';
+import type { RejectedFile } from '../engine/restrictions.js';
 import { type AddFilesResult, Uploader, type UploaderOptions, type UploaderSnapshot } from '../engine/uploader.js';
 import { filesFromDataTransfer } from './folders.js';
 
@@ -26,6 +28,8 @@ export interface UseS3UploadOptions extends UploaderOptions {
 export type InputRef = (element: HTMLInputElement | null) => void;
 
 export interface UseS3UploadResult extends UploaderSnapshot {
+  /** Every file refused since the last `dismissRejections()`, newest first (not only the latest 20). */
+  rejected: readonly RejectedFile[];
   /** True while files are dragged over the drop area. */
   isDragActive: boolean;
   /** Props for the element that receives drops and clicks; spread them on it. */
@@ -68,6 +72,8 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
   // Callbacks and headers may change between renders; the uploader reads the latest.
   const latest = useRef(options);
   latest.current = options;
+  // Every refusal since the last dismissal, newest first: the engine's snapshot keeps only the latest 20.
+  const refusals = useRef<readonly RejectedFile[]>([]);
   const [[uploader, actions]] = useState(() => {
     const created = new Uploader({
       ...options,
@@ -80,6 +86,10 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
       onFileComplete: (result) => latest.current.onFileComplete?.(result),
       onFileError: (result) => latest.current.onFileError?.(result),
       onComplete: (results) => latest.current.onComplete?.(results),
+      onFileRejected: (rejection) => {
+        refusals.current = [rejection, ...refusals.current];
+        latest.current.onFileRejected?.(rejection);
+      },
     });
     return [created, Object.fromEntries(ACTIONS.map((name) => [name, created[name].bind(created)])) as unknown as Actions] as const;
   });
@@ -188,7 +198,13 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
     [addFiles, setInput],
   );
 
-  return { ...snapshot, ...actions, isDragActive, getRootProps, getInputProps, open, addFiles, uploader };
+  // The engine's list changes whenever refusals are added or dismissed: the full one follows it.
+  const { rejected: latestRejected } = snapshot;
+  const rejected = useMemo(() => {
+    if (latestRejected.length === 0) refusals.current = [];
+    return refusals.current;
+  }, [latestRejected]);
+  return { ...snapshot, rejected, ...actions, isDragActive, getRootProps, getInputProps, open, addFiles, uploader };
 }
 
 /**

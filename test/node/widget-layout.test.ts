@@ -50,6 +50,16 @@ describe('the widget laid out in Chromium', () => {
     });
   }
 
+  it('aligns its text where the language starts, not where the page centres its own', async () => {
+    const page = await openGallery(browser, { pageCss: 'body { text-align: center; }' });
+    const aligns = await page.$$eval('.s3u-file__error p, .s3u-file__status, .s3u-rejected li', (elements) =>
+      elements.map((element) => getComputedStyle(element).textAlign),
+    );
+    expect(aligns.length).toBeGreaterThan(3);
+    for (const align of aligns) expect(align).toBe('start');
+    await page.close();
+  });
+
   it('isolates each segment of an Arabic status line, in order from the right', async () => {
     const page = await openGallery(browser, { locale: ar, dir: 'rtl', width: 560 });
     const segments = await page.$$eval('.s3u-file[data-status="uploading"] .s3u-file__status bdi', (elements) =>

@@ -1,13 +1,13 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import { HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { StrictMode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { FileResult } from '../../src/index.js';
 import { ar, de, S3Uploader } from '../../src/react/index.js';
 import { seen } from '../support/seen.js';
-import { fakeEndpoint, SIGN_URL } from './fake-endpoint.js';
+import { fakeEndpoint, SIGN_URL, STORAGE } from './fake-endpoint.js';
 import { server } from './msw-server.js';
 
 const file = (name: string, size: number) => new File([new Uint8Array(size)], name, { type: 'text/plain' });
@@ -54,7 +54,10 @@ describe('<S3Uploader>', () => {
     expect(within(item).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
     expect(screen.getByRole('progressbar', { name: 'Total upload progress' }).getAttribute('aria-valuenow')).toBe('100');
     expect(screen.getByText(/2 of 2 files uploaded/)).toBeTruthy();
-    expect(screen.getByRole('status').textContent).toBe('notes.txt and b.txt uploaded.');
+    // One message for the burst, once it is over: what was added and what was uploaded.
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('2 files added. notes.txt and b.txt uploaded.'), {
+      timeout: 3000,
+    });
   });
 
   it('accepts dropped files and marks the area while dragging', async () => {
@@ -77,8 +80,11 @@ describe('<S3Uploader>', () => {
     const { container } = render(<S3Uploader signUrl={SIGN_URL} retry={fastRetry} />);
     await userEvent.upload(input(container), file('a.txt', 5));
     expect(await screen.findByText('Failed')).toBeTruthy();
-    expect(screen.getByText(`The signing endpoint ${SIGN_URL} answered "presign-put" with HTTP 503: Service Unavailable.`)).toBeTruthy();
-    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('a.txt failed.'));
+    // A sentence for people in the row; the technical detail behind "Details".
+    expect(screen.getByText('The upload failed on the site’s side. Retry in a moment.')).toBeTruthy();
+    const detail = screen.getByText(`The signing endpoint ${SIGN_URL} answered "presign-put" with HTTP 503: Service Unavailable.`);
+    expect(detail.closest('details')?.querySelector('summary')?.textContent).toBe('Details');
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('1 file added. a.txt failed.'), { timeout: 3000 });
     failing = false;
     await userEvent.click(screen.getByRole('button', { name: 'Retry a.txt' }));
     expect(await screen.findByText('Uploaded')).toBeTruthy();
@@ -136,9 +142,15 @@ describe('<S3Uploader>', () => {
     expect(onFileRejected).toHaveBeenCalledWith(expect.objectContaining({ name: 'big.txt', rule: 'maxFileSize', limit: 1000 }));
     await userEvent.upload(input(container), [file('two.txt', 1), file('three.txt', 1)], { applyAccept: false });
     expect(await screen.findByText('three.txt was not added: at most 2 files.', { ...seen, exact: false })).toBeTruthy();
-    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('1 file was not added.'));
+    // Refusals are announced with their reason.
+    await waitFor(
+      () => expect(seen.normalizer(screen.getByRole('status').textContent ?? '')).toContain('three.txt was not added: at most 2 files.'),
+      {
+        timeout: 3000,
+      },
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
-    await waitFor(() => expect(screen.queryByText(/was not added:/)).toBeNull());
+    await waitFor(() => expect(container.querySelector('.s3u-rejected')).toBeNull());
   });
 
   it('notices the same file added twice', async () => {
@@ -271,6 +283,116 @@ describe('<S3Uploader>', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+
+  /** Every message the polite live region gets, in order (each is a new node). */
+  function recordAnnouncements(): string[] {
+    const said: string[] = [];
+    const region = screen.getByRole('status');
+    const observer = new MutationObserver(() => {
+      const text = region.textContent ?? '';
+      if (text) said.push(seen.normalizer(text));
+    });
+    observer.observe(region, { childList: true, subtree: true, characterData: true });
+    return said;
+  }
+
+  it('announces a 20-file upload with one failure and one pause in a few sentences, ending with a summary', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { handlers } = fakeEndpoint();
+    server.use(...handlers);
+    server.use(
+      http.put(`${STORAGE}/uploads/broken.txt`, () => new HttpResponse('<Error><Code>AccessDenied</Code></Error>', { status: 403 })),
+      http.put(`${STORAGE}/uploads/held.txt`, async () => {
+        await held;
+        return new HttpResponse(null, { status: 200, headers: { ETag: '"held"', 'Access-Control-Expose-Headers': 'ETag' } });
+      }),
+    );
+    const onComplete = vi.fn();
+    const { container } = render(<S3Uploader signUrl={SIGN_URL} retry={fastRetry} onComplete={onComplete} />);
+    const said = recordAnnouncements();
+    const files = Array.from({ length: 18 }, (_, index) => file(`file-${String(index + 1).padStart(2, '0')}.txt`, 10));
+    await userEvent.upload(input(container), [...files, file('broken.txt', 10), file('held.txt', 10)]);
+    await userEvent.click(await screen.findByRole('button', { name: 'Pause held.txt' }));
+    await waitFor(() => expect(said.at(-1)).toContain('held.txt paused.'), { timeout: 6000 });
+    release();
+    await userEvent.click(screen.getByRole('button', { name: 'Resume held.txt' }));
+    await waitFor(() => expect(onComplete).toHaveBeenCalled(), { timeout: 6000 });
+    await waitFor(() => expect(said.at(-1)).toMatch(/Finished:/), { timeout: 6000 });
+    console.log(`[20 files] announcements:\n${said.map((text) => `  "${text}"`).join('\n')}`);
+    expect(said.length).toBeLessThanOrEqual(6);
+    expect(said.join(' ')).toContain('20 files added.');
+    expect(said.join(' ')).toContain('held.txt resumed.');
+    // The batch ends with one summary.
+    expect(said.at(-1)).toMatch(/Finished: 19 of 20 files uploaded, 1 failed\.$/);
+  }, 20_000);
+
+  it('says a failure again when a retry fails again', async () => {
+    const { handlers } = fakeEndpoint(() => new HttpResponse('Service Unavailable', { status: 503 }));
+    server.use(...handlers);
+    const { container } = render(<S3Uploader signUrl={SIGN_URL} retry={fastRetry} />);
+    const said = recordAnnouncements();
+    await userEvent.upload(input(container), file('again.txt', 5));
+    await waitFor(() => expect(said).toEqual(['1 file added. again.txt failed.']), { timeout: 3000 });
+    await userEvent.click(screen.getByRole('button', { name: 'Retry again.txt' }));
+    await waitFor(() => expect(said).toEqual(['1 file added. again.txt failed.', 'again.txt failed.']), { timeout: 3000 });
+  });
+
+  it('counts 30 refusals, groups them by reason and keeps every name reachable', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const { container } = render(<S3Uploader signUrl={SIGN_URL} autoUpload={false} maxFileSize={1000} />);
+    const said = recordAnnouncements();
+    const big = Array.from({ length: 30 }, (_, index) => file(`big-${index + 1}.txt`, 2000));
+    await userEvent.upload(input(container), [...big, new File([], 'empty.txt')]);
+    await waitFor(() => expect(said).toEqual(['1 file added. 30 files were not added: files can be at most 1 kB.']), { timeout: 3000 });
+    const box = container.querySelector('.s3u-rejected') as HTMLElement;
+    // One line for the group, not 30 (nor 20).
+    expect(within(box).getByText('30 files were not added: files can be at most 1 kB.', { ...seen, exact: false })).toBeTruthy();
+    const names = within(box).getByRole('list', { name: /^30 files were not added/ });
+    expect(
+      within(names)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(big.map((each) => each.name).reverse());
+  });
+
+  it('announces going offline and coming back', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(...handlers);
+    render(<S3Uploader signUrl={SIGN_URL} />);
+    const said = recordAnnouncements();
+    act(() => {
+      window.dispatchEvent(new Event('offline'));
+    });
+    await waitFor(() => expect(said.at(-1)).toMatch(/^You are offline\./), { timeout: 3000 });
+    act(() => {
+      window.dispatchEvent(new Event('online'));
+    });
+    await waitFor(() => expect(said.at(-1)).toBe('You are back online. Uploads continue.'), { timeout: 3000 });
+  });
+
+  it('offers Cancel all, Retry all and Clear list, keeping focus in the widget', async () => {
+    let hold = true;
+    const { handlers } = fakeEndpoint((request) =>
+      hold && request.operation === 'presign-put' ? (new Promise(() => {}) as never) : undefined,
+    );
+    server.use(...handlers);
+    const { container } = render(<S3Uploader signUrl={SIGN_URL} />);
+    await userEvent.upload(input(container), [file('one.txt', 1), file('two.txt', 1), file('three.txt', 1)]);
+    await userEvent.click(await screen.findByRole('button', { name: 'Cancel all' }));
+    await waitFor(() => expect(screen.getAllByText('Canceled')).toHaveLength(3));
+    // Cancel all gave way to Retry all: focus is there.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Retry all' })));
+    hold = false;
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(screen.getAllByText('Uploaded')).toHaveLength(3));
+    await userEvent.click(screen.getByRole('button', { name: 'Clear list' }));
+    await waitFor(() => expect(screen.queryByRole('list', { name: 'Files' })).toBeNull());
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: /Drop files here/ }));
   });
 
   it('inherits direction and theme from the page unless given', () => {

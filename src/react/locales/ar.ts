@@ -1,6 +1,9 @@
 import { count, plural, type UploaderLocale } from './types.js';
 
 const list = (names: string[]) => new Intl.ListFormat('ar', { type: 'conjunction' }).format(names);
+/** Up to three names, or how many files. */
+const several = (names: string[]) =>
+  names.length <= 3 ? list(names) : plural('ar', names.length, { few: '# ملفات', many: '# ملفًا', other: '# ملف' });
 
 /** العربية — right to left. */
 export const ar: UploaderLocale = {
@@ -20,6 +23,11 @@ export const ar: UploaderLocale = {
   pause: 'إيقاف مؤقت',
   resume: 'استئناف',
   dismiss: 'إخفاء',
+  cancelAll: 'إلغاء الكل',
+  retryAll: 'إعادة محاولة الكل',
+  clearAll: 'مسح القائمة',
+  showNames: 'إظهار الأسماء',
+  details: 'التفاصيل',
   cancelFile: (name) => `إلغاء ${name}`,
   retryFile: (name) => `إعادة محاولة ${name}`,
   removeFile: (name) => `إزالة ${name}`,
@@ -30,30 +38,35 @@ export const ar: UploaderLocale = {
     `تم رفع ${count('ar', complete)} من ${plural('ar', total, { zero: '# ملفات', one: 'ملف واحد', two: 'ملفين', few: '# ملفات', many: '# ملفًا', other: '# ملف' })}`,
   failedCount: (failed) => `فشل ${count('ar', failed)}`,
   offline: 'أنت غير متصل. الرفع متوقف مؤقتًا وسيستأنف تلقائيًا عند عودة الاتصال.',
+  online: 'عاد الاتصال. يستمر الرفع.',
+  failure: ({ code, status }) =>
+    status === 401 || status === 403
+      ? 'غير مسموح لك برفع هذا الملف. سجّل الدخول مرة أخرى أو اسأل صاحب الموقع.'
+      : code.endsWith('unreachable')
+        ? 'انقطع الاتصال. تحقق من الشبكة وحاول مرة أخرى.'
+        : 'فشل الرفع من جهة الموقع. حاول مرة أخرى بعد قليل.',
   announceAdded: (count) => plural('ar', count, { one: 'أضيف ملف واحد.', two: 'أضيف ملفان.', few: 'أضيفت # ملفات.', other: 'أضيف # ملف.' }),
-  announceUploaded: (names) =>
-    names.length <= 3
-      ? `تم رفع ${list(names)}.`
-      : `تم رفع ${plural('ar', names.length, { few: '# ملفات', many: '# ملفًا', other: '# ملف' })}.`,
-  announceFailed: (names) =>
-    names.length <= 3
-      ? `فشل رفع ${list(names)}.`
-      : `فشل رفع ${plural('ar', names.length, { few: '# ملفات', many: '# ملفًا', other: '# ملف' })}.`,
-  announceRejected: (count) => plural('ar', count, { one: 'لم يُضف ملف واحد.', two: 'لم يُضف ملفان.', other: 'لم تُضف # ملفات.' }),
-  rejection: (name, rule, limit) => {
-    switch (rule) {
-      case 'accept':
-        return `لم يُضف ${name}: المقبول فقط ${limit}.`;
-      case 'maxFileSize':
-        return `لم يُضف ${name}: الحد الأقصى لحجم الملف ${limit}.`;
-      case 'minFileSize':
-        return `لم يُضف ${name}: الحد الأدنى لحجم الملف ${limit}.`;
-      case 'maxFiles':
-        return `لم يُضف ${name}: ${limit} ملفات على الأكثر.`;
-      case 'maxTotalSize':
-        return `لم يُضف ${name}: الحد الأقصى للحجم الكلي ${limit}.`;
-      case 'duplicate':
-        return `${name} موجود بالفعل في القائمة.`;
-    }
-  },
+  announceRejected: (count, reason) =>
+    `${plural('ar', count, { one: 'لم يُضف ملف واحد', two: 'لم يُضف ملفان', few: 'لم تُضف # ملفات', other: 'لم يُضف # ملف' })}: ${reason}.`,
+  announce: (names, change) =>
+    `${{ paused: 'أوقف مؤقتًا', resumed: 'استؤنف', canceled: 'أُلغي', uploaded: 'تم رفع', failed: 'فشل رفع' }[change]} ${several(names)}.`,
+  announceSummary: ({ total, uploaded, failed, canceled }) =>
+    `${[
+      `انتهى: تم رفع ${count('ar', uploaded)} من ${plural('ar', total, { zero: '# ملفات', one: 'ملف واحد', two: 'ملفين', few: '# ملفات', many: '# ملفًا', other: '# ملف' })}`,
+      failed > 0 && `فشل ${count('ar', failed)}`,
+      canceled > 0 && `أُلغي ${count('ar', canceled)}`,
+    ]
+      .filter(Boolean)
+      .join('، ')}.`,
+  refusal: (rule, limit) =>
+    ({
+      accept: `المقبول فقط ${limit}`,
+      maxFileSize: `الحد الأقصى لحجم الملف ${limit}`,
+      minFileSize: `الحد الأدنى لحجم الملف ${limit}`,
+      maxFiles: `${limit} ملفات على الأكثر`,
+      maxTotalSize: `الحد الأقصى للحجم الكلي ${limit}`,
+      duplicate: 'موجود بالفعل في القائمة',
+    })[rule],
+  rejection: (name, rule, limit) =>
+    rule === 'duplicate' ? `${name} موجود بالفعل في القائمة.` : `لم يُضف ${name}: ${ar.refusal(rule, limit)}.`,
 };

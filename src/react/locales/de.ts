@@ -1,6 +1,8 @@
 import { count, plural, type UploaderLocale } from './types.js';
 
 const list = (names: string[]) => new Intl.ListFormat('de', { type: 'conjunction' }).format(names);
+/** Up to three names, or how many files. */
+const several = (names: string[]) => (names.length <= 3 ? list(names) : plural('de', names.length, { one: '# Datei', other: '# Dateien' }));
 
 /** Deutsch. */
 export const de: UploaderLocale = {
@@ -27,6 +29,11 @@ export const de: UploaderLocale = {
   pause: 'Anhalten',
   resume: 'Fortsetzen',
   dismiss: 'Ausblenden',
+  cancelAll: 'Alle abbrechen',
+  retryAll: 'Alle erneut versuchen',
+  clearAll: 'Liste leeren',
+  showNames: 'Namen zeigen',
+  details: 'Details',
   cancelFile: (name) => `${name} abbrechen`,
   retryFile: (name) => `${name} erneut versuchen`,
   removeFile: (name) => `${name} entfernen`,
@@ -37,26 +44,35 @@ export const de: UploaderLocale = {
     `${count('de', complete)} von ${plural('de', total, { one: '# Datei', other: '# Dateien' })} hochgeladen`,
   failedCount: (failed) => `${count('de', failed)} fehlgeschlagen`,
   offline: 'Sie sind offline. Das Hochladen ist angehalten und geht von selbst weiter, sobald die Verbindung zurück ist.',
+  online: 'Sie sind wieder online. Das Hochladen geht weiter.',
+  failure: ({ code, status }) =>
+    status === 401 || status === 403
+      ? 'Sie dürfen diese Datei nicht hochladen. Melden Sie sich neu an oder fragen Sie den Betreiber der Seite.'
+      : code.endsWith('unreachable')
+        ? 'Die Verbindung ist abgebrochen. Prüfen Sie Ihr Netz und versuchen Sie es erneut.'
+        : 'Das Hochladen ist auf Seiten der Website gescheitert. Versuchen Sie es gleich noch einmal.',
   announceAdded: (count) => plural('de', count, { one: '# Datei hinzugefügt.', other: '# Dateien hinzugefügt.' }),
-  announceUploaded: (names) => (names.length <= 3 ? `${list(names)} hochgeladen.` : `${count('de', names.length)} Dateien hochgeladen.`),
-  announceFailed: (names) =>
-    names.length <= 3 ? `${list(names)} fehlgeschlagen.` : `${count('de', names.length)} Dateien fehlgeschlagen.`,
-  announceRejected: (count) =>
-    plural('de', count, { one: '# Datei wurde nicht hinzugefügt.', other: '# Dateien wurden nicht hinzugefügt.' }),
-  rejection: (name, rule, limit) => {
-    switch (rule) {
-      case 'accept':
-        return `${name} wurde nicht hinzugefügt: nur ${limit} sind erlaubt.`;
-      case 'maxFileSize':
-        return `${name} wurde nicht hinzugefügt: Dateien dürfen höchstens ${limit} groß sein.`;
-      case 'minFileSize':
-        return `${name} wurde nicht hinzugefügt: Dateien müssen mindestens ${limit} groß sein.`;
-      case 'maxFiles':
-        return `${name} wurde nicht hinzugefügt: höchstens ${limit} Dateien.`;
-      case 'maxTotalSize':
-        return `${name} wurde nicht hinzugefügt: alle Dateien zusammen dürfen höchstens ${limit} groß sein.`;
-      case 'duplicate':
-        return `${name} ist schon in der Liste.`;
-    }
-  },
+  announceRejected: (count, reason) =>
+    `${plural('de', count, { one: '# Datei wurde nicht hinzugefügt', other: '# Dateien wurden nicht hinzugefügt' })}: ${reason}.`,
+  announce: (names, change) =>
+    `${several(names)} ${{ paused: 'angehalten', resumed: 'fortgesetzt', canceled: 'abgebrochen', uploaded: 'hochgeladen', failed: 'fehlgeschlagen' }[change]}.`,
+  announceSummary: ({ total, uploaded, failed, canceled }) =>
+    `${[
+      `Fertig: ${count('de', uploaded)} von ${plural('de', total, { one: '# Datei', other: '# Dateien' })} hochgeladen`,
+      failed > 0 && `${count('de', failed)} fehlgeschlagen`,
+      canceled > 0 && `${count('de', canceled)} abgebrochen`,
+    ]
+      .filter(Boolean)
+      .join(', ')}.`,
+  refusal: (rule, limit) =>
+    ({
+      accept: `nur ${limit} sind erlaubt`,
+      maxFileSize: `Dateien dürfen höchstens ${limit} groß sein`,
+      minFileSize: `Dateien müssen mindestens ${limit} groß sein`,
+      maxFiles: `höchstens ${limit} Dateien`,
+      maxTotalSize: `alle Dateien zusammen dürfen höchstens ${limit} groß sein`,
+      duplicate: 'schon in der Liste',
+    })[rule],
+  rejection: (name, rule, limit) =>
+    rule === 'duplicate' ? `${name} ist schon in der Liste.` : `${name} wurde nicht hinzugefügt: ${de.refusal(rule, limit)}.`,
 };

@@ -1,6 +1,8 @@
 import { count, plural, type UploaderLocale } from './types.js';
 
 const list = (names: string[]) => new Intl.ListFormat('en', { type: 'conjunction' }).format(names);
+/** Up to three names, or how many files. */
+const several = (names: string[]) => (names.length <= 3 ? list(names) : plural('en', names.length, { one: '# file', other: '# files' }));
 
 /** English (default). */
 export const en: UploaderLocale = {
@@ -20,6 +22,11 @@ export const en: UploaderLocale = {
   pause: 'Pause',
   resume: 'Resume',
   dismiss: 'Dismiss',
+  cancelAll: 'Cancel all',
+  retryAll: 'Retry all',
+  clearAll: 'Clear list',
+  showNames: 'Show names',
+  details: 'Details',
   cancelFile: (name) => `Cancel ${name}`,
   retryFile: (name) => `Retry ${name}`,
   removeFile: (name) => `Remove ${name}`,
@@ -29,20 +36,34 @@ export const en: UploaderLocale = {
   uploadedCount: (complete, total) => `${count('en', complete)} of ${plural('en', total, { one: '# file', other: '# files' })} uploaded`,
   failedCount: (failed) => `${count('en', failed)} failed`,
   offline: 'You are offline. Uploads are paused and resume by themselves when the connection is back.',
+  online: 'You are back online. Uploads continue.',
+  failure: ({ code, status }) =>
+    status === 401 || status === 403
+      ? 'You may not upload this file. Sign in again, or ask the site’s owner.'
+      : code.endsWith('unreachable')
+        ? 'The connection was lost. Check your network and retry.'
+        : 'The upload failed on the site’s side. Retry in a moment.',
   announceAdded: (count) => plural('en', count, { one: '# file added.', other: '# files added.' }),
-  announceUploaded: (names) => (names.length <= 3 ? `${list(names)} uploaded.` : `${count('en', names.length)} files uploaded.`),
-  announceFailed: (names) => (names.length <= 3 ? `${list(names)} failed.` : `${count('en', names.length)} files failed.`),
-  announceRejected: (count) => plural('en', count, { one: '# file was not added.', other: '# files were not added.' }),
+  announceRejected: (count, reason) =>
+    `${plural('en', count, { one: '# file was not added', other: '# files were not added' })}: ${reason}.`,
+  announce: (names, change) => `${several(names)} ${change}.`,
+  announceSummary: ({ total, uploaded, failed, canceled }) =>
+    `${[
+      `Finished: ${count('en', uploaded)} of ${plural('en', total, { one: '# file', other: '# files' })} uploaded`,
+      failed > 0 && `${count('en', failed)} failed`,
+      canceled > 0 && `${count('en', canceled)} canceled`,
+    ]
+      .filter(Boolean)
+      .join(', ')}.`,
+  refusal: (rule, limit) =>
+    ({
+      accept: `only ${limit} are accepted`,
+      maxFileSize: `files can be at most ${limit}`,
+      minFileSize: `files must be at least ${limit}`,
+      maxFiles: `at most ${limit} files`,
+      maxTotalSize: `all files together can be at most ${limit}`,
+      duplicate: 'already in the list',
+    })[rule],
   rejection: (name, rule, limit) =>
-    rule === 'duplicate'
-      ? `${name} is already in the list.`
-      : `${name} was not added: ${
-          {
-            accept: `only ${limit} are accepted`,
-            maxFileSize: `files can be at most ${limit}`,
-            minFileSize: `files must be at least ${limit}`,
-            maxFiles: `at most ${limit} files`,
-            maxTotalSize: `all files together can be at most ${limit}`,
-          }[rule]
-        }.`,
+    rule === 'duplicate' ? `${name} is already in the list.` : `${name} was not added: ${en.refusal(rule, limit)}.`,
 };

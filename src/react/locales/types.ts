@@ -1,6 +1,10 @@
 import type { RejectionRule } from '../../engine/restrictions.js';
 import type { FileStatus } from '../../engine/uploader.js';
+import type { UploadErrorCode } from '../../protocol/errors.js';
 import { number } from '../format.js';
+
+/** What happened to files, as the live region says it. */
+export type Change = 'paused' | 'resumed' | 'canceled' | 'uploaded' | 'failed';
 
 /** Every string the widget shows or announces. Functions receive already formatted values. */
 export interface UploaderLocale {
@@ -23,6 +27,14 @@ export interface UploaderLocale {
   pause: string;
   resume: string;
   dismiss: string;
+  /** Buttons for the whole list: cancel every running file, retry every failed or canceled one, empty the list. */
+  cancelAll: string;
+  retryAll: string;
+  clearAll: string;
+  /** Opens the list of names of a group of refused files. */
+  showNames: string;
+  /** Opens a failed file's technical detail. */
+  details: string;
   cancelFile: (name: string) => string;
   retryFile: (name: string) => string;
   removeFile: (name: string) => string;
@@ -33,11 +45,20 @@ export interface UploaderLocale {
   uploadedCount: (complete: number, total: number) => string;
   failedCount: (count: number) => string;
   offline: string;
+  /** Announced when the connection is back. */
+  online: string;
+  /** Why an upload failed, in words for people, by the error's code (HTTP status when there is one). */
+  failure: (error: { code: UploadErrorCode; status?: number }) => string;
   /** Live-region sentences. */
   announceAdded: (count: number) => string;
-  announceUploaded: (names: string[]) => string;
-  announceFailed: (names: string[]) => string;
-  announceRejected: (count: number) => string;
+  /** Files refused for one reason: "30 files were not added: files can be at most 1 MB." */
+  announceRejected: (count: number, reason: string) => string;
+  /** Announced for files that changed: "a.txt and b.txt uploaded.", "12 files failed.", "held.txt paused." */
+  announce: (names: string[], change: Change) => string;
+  /** The end of a batch: how many of its files uploaded, failed, were canceled. */
+  announceSummary: (counts: { total: number; uploaded: number; failed: number; canceled: number }) => string;
+  /** Why files were refused, without a name: "files can be at most 10 MB". */
+  refusal: (rule: RejectionRule, limit: string) => string;
   /** Why a file was refused, naming the rule and its limit (already formatted: "10 MB", "5", "image/*, .pdf"). */
   rejection: (name: string, rule: RejectionRule, limit: string) => string;
 }
