@@ -1,6 +1,6 @@
 import Uppy, { type UppyFile } from '@uppy/core';
 import { SignClient, type SignClientOptions } from '../protocol/client.js';
-import type { UploadError } from '../protocol/errors.js';
+import { UploadError } from '../protocol/errors.js';
 import type { ChecksumAlgorithm } from '../protocol/types.js';
 import { type PluginState, S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
 import { checkRestrictions, type RejectedFile, type Restrictions } from './restrictions.js';
@@ -114,15 +114,20 @@ export interface UploaderSnapshot {
   rejected: readonly RejectedFile[];
 }
 
-/** How one file of a batch ended. */
-export interface FileResult {
+interface FileResultBase {
   id: string;
   name: string;
   size: number;
-  status: 'complete' | 'error' | 'canceled';
-  key?: string;
-  error?: UploadError;
 }
+
+/**
+ * How one file of a batch ended. A union on `status`, so
+ * `results.filter((r) => r.status === 'complete').map((r) => r.key)` is a `string[]`.
+ */
+export type FileResult =
+  | (FileResultBase & { status: 'complete'; key: string; error?: undefined })
+  | (FileResultBase & { status: 'error'; key?: undefined; error: UploadError })
+  | (FileResultBase & { status: 'canceled'; key?: undefined; error?: UploadError });
 
 export interface AddFilesResult {
   added: string[];
@@ -414,15 +419,12 @@ export class Uploader {
 
   #result(file: UppyFile<UploadMeta, UploadBody>): FileResult {
     const view = this.#toUploadFile(file, this.#plugin.getPluginState());
-    const status = view.status === 'complete' || view.status === 'canceled' ? view.status : 'error';
-    return {
-      id: view.id,
-      name: view.name,
-      size: view.size,
-      status,
-      ...(view.key ? { key: view.key } : {}),
-      ...(view.error ? { error: view.error } : {}),
-    };
+    const base = { id: view.id, name: view.name, size: view.size };
+    if (view.status === 'complete' && view.key) return { ...base, status: 'complete', key: view.key };
+    if (view.status === 'canceled') return { ...base, status: 'canceled', ...(view.error ? { error: view.error } : {}) };
+    const error =
+      view.error ?? new UploadError({ code: 'storage_unreachable', message: `"${view.name}" did not finish uploading.`, retryable: true });
+    return { ...base, status: 'error', error };
   }
 
   #computeSnapshot(): UploaderSnapshot {

@@ -14,7 +14,6 @@ export type UploadErrorCode =
   | 'storage_refused'
   /** The storage could not be reached, or the connection dropped. */
   | 'storage_unreachable'
-  /** The storage accepted a part but its ETag header was not readable (bucket CORS). */
   /** The upload was canceled. */
   | 'canceled';
 
