@@ -13,8 +13,12 @@ export interface S3UploaderProps extends UseS3UploadOptions {
   locale?: UploaderLocale;
   /** Text of the drop area, overriding the locale's. */
   label?: string;
-  /** `light` or `dark` forces a theme; by default it follows `prefers-color-scheme`. */
-  theme?: 'light' | 'dark';
+  /**
+   * `light` or `dark` forces a theme; `system` follows the operating system's.
+   * By default the page's: its `color-scheme` (or a `data-theme` around the
+   * widget), light when the page says nothing.
+   */
+  theme?: 'light' | 'dark' | 'system';
   /** `compact` for tight spaces. */
   size?: 'default' | 'compact';
   /** Render without the default stylesheet's look (keeps structure and classes for your CSS). */

@@ -50,6 +50,21 @@ describe('the widget laid out in Chromium', () => {
     });
   }
 
+  for (const [page, theme, system, expected] of [
+    ['says nothing', undefined, 'dark', 'rgb(255, 255, 255)'],
+    ['says color-scheme: dark', undefined, 'light', 'rgb(13, 17, 23)'],
+    ['says color-scheme: light dark', undefined, 'dark', 'rgb(13, 17, 23)'],
+    ['says nothing, theme="system"', 'system', 'dark', 'rgb(13, 17, 23)'],
+  ] as const) {
+    it(`follows the page's colour scheme: the page ${page}, the system ${system}`, async () => {
+      const scheme = page.match(/color-scheme: ([a-z ]+)/)?.[1];
+      const tab = await openGallery(browser, { theme, pageCss: scheme ? `:root { color-scheme: ${scheme}; }` : '' });
+      await tab.emulateMedia({ colorScheme: system });
+      expect(await tab.$eval('.s3u', (root) => getComputedStyle(root).backgroundColor)).toBe(expected);
+      await tab.close();
+    });
+  }
+
   it('aligns its text where the language starts, not where the page centres its own', async () => {
     const page = await openGallery(browser, { pageCss: 'body { text-align: center; }' });
     const aligns = await page.$$eval('.s3u-file__error p, .s3u-file__status, .s3u-rejected li', (elements) =>

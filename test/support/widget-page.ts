@@ -79,7 +79,7 @@ export interface GalleryOptions {
   /** `dir` on the page (the widget inherits it). */
   dir?: 'ltr' | 'rtl';
   size?: 'default' | 'compact';
-  theme?: 'light' | 'dark';
+  theme?: 'light' | 'dark' | 'system';
   /** Extra CSS for the page (e.g. WCAG text spacing). */
   pageCss?: string;
 }
