@@ -1,6 +1,7 @@
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { partCount } from '../protocol/part-plan.js';
 import type { FileContext, MultipartHandle } from '../protocol/types.js';
+import { essenceOf } from './content-type.js';
 import { SignError } from './errors.js';
 import { createExpiry } from './expiry.js';
 import { defaultKey, isUnderPrefix } from './keys.js';
@@ -140,8 +141,9 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
       const expectedMetadata = file.metadata ?? {};
       const metadata = Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
       const unsigned = [
-        (head.ContentType ?? '').toLowerCase() !== expected.contentType.toLowerCase() && 'Content-Type',
-        (head.ContentDisposition ?? expected.contentDisposition) !== expected.contentDisposition && 'Content-Disposition',
+        // Type and disposition are signed; a store may normalise their spelling, so what is compared is what matters.
+        essenceOf(head.ContentType ?? '') !== essenceOf(expected.contentType) && 'Content-Type',
+        head.ContentDisposition !== undefined && !/^\s*attachment\b/i.test(head.ContentDisposition) && 'Content-Disposition',
         (head.CacheControl ?? expected.cacheControl) !== expected.cacheControl && 'Cache-Control',
         head.ContentEncoding && head.ContentEncoding !== 'identity' && 'Content-Encoding',
         head.ContentLanguage && 'Content-Language',
