@@ -124,6 +124,7 @@ describe('s3 proxy', () => {
     proxy.reset();
     proxy.setFaultPolicy(undefined);
     proxy.setLatency(undefined);
+    proxy.setStoreQuirks(undefined);
     upstream.hits.length = 0;
   });
 
@@ -360,6 +361,170 @@ describe('s3 proxy', () => {
     expect(upstream.hits).toHaveLength(1);
     expect(upstream.hits[0]?.complete).toBe(false);
     expect(proxy.requests()[0]?.endedAt).toBeDefined();
+  });
+
+  describe('s3 proxy store-quirks profiles (docs/providers.md)', () => {
+    const presignedPut = (path: string, signedHeaders: string) =>
+      `${path}${path.includes('?') ? '&' : '?'}X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-SignedHeaders=${encodeURIComponent(signedHeaders)}&X-Amz-Signature=abc`;
+
+    /** An S3 POST Object form: the fields, then the file. */
+    function form(key: string, file: Buffer): { body: Buffer; headers: http.OutgoingHttpHeaders } {
+      const boundary = '----quirks';
+      const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+      const body = Buffer.concat([
+        Buffer.from(
+          `${field('key', key)}${field('policy', 'p')}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="blob"\r\n\r\n`,
+        ),
+        file,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      return { body, headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, Origin: 'http://app.test' } };
+    }
+
+    const xmlOf = (reply: Reply) => reply.body.toString('utf8');
+    /** A 10-byte PUT of /bucket/k with these headers. */
+    const putWith = (headers: http.OutgoingHttpHeaders) => send(proxy.url, '/bucket/k', { method: 'PUT', body: randomBytes(10), headers });
+
+    it('R2-like: refuses a form POST with 501 NotImplemented (naming the form’s key in the record), but not the signer’s multipart POSTs', async () => {
+      proxy.setStoreQuirks({ profile: 'r2' });
+      const reply = await send(proxy.url, '/bucket/', { method: 'POST', ...form('uploads/ü/a.txt', randomBytes(5000)) });
+      expect(reply.status).toBe(501);
+      expect(xmlOf(reply)).toContain('<Code>NotImplemented</Code><Message>Presigned post requests are not yet implemented</Message>');
+      expect(reply.headers['access-control-allow-origin']).toBe('http://app.test');
+      expect(upstream.hits).toHaveLength(0);
+      expect(proxy.requests()[0]).toMatchObject({ status: 501, quirk: 'r2: no POST Object', formKey: 'uploads/ü/a.txt' });
+
+      expect((await send(proxy.url, '/bucket/k?uploads', { method: 'POST' })).status).toBe(200);
+      expect(upstream.hits.map((hit) => hit.method)).toEqual(['POST']);
+    });
+
+    it('R2-like: 501 for x-amz-acl (public-read always; private only with strictAcl, as R2’s answer to it is undocumented)', async () => {
+      proxy.setStoreQuirks({ profile: 'r2' });
+      const publicRead = await putWith({ 'x-amz-acl': 'public-read' });
+      expect(publicRead.status).toBe(501);
+      expect(xmlOf(publicRead)).toContain("Header 'x-amz-acl' with value 'public-read' not implemented");
+      expect((await putWith({ 'x-amz-acl': 'private' })).status).toBe(200);
+      proxy.setStoreQuirks({ profile: 'r2', strictAcl: true });
+      expect((await putWith({ 'x-amz-acl': 'private' })).status).toBe(501);
+      expect(upstream.hits).toHaveLength(1);
+    });
+
+    it('R2-like: the ETag is sent but not exposed to scripts (CORS)', async () => {
+      proxy.setStoreQuirks({ profile: 'r2' });
+      const reply = await putWith({ Origin: 'http://app.test' });
+      expect(reply.headers.etag).toBe('"etag-from-upstream"');
+      expect(reply.headers['access-control-expose-headers']).toBeUndefined();
+      const refused = await putWith({ 'x-amz-acl': 'public-read' });
+      expect(refused.headers['access-control-expose-headers']).toBe('x-amz-request-id');
+    });
+
+    it('R2-like: at most 3 part uploads of one multipart upload in flight; the 4th gets 429, other uploads are not affected', async () => {
+      proxy.setStoreQuirks({ profile: 'r2' });
+      const part = (uploadId: string, partNumber: number) =>
+        send(proxy.url, `/bucket/k?partNumber=${partNumber}&uploadId=${uploadId}&slow=300`, { method: 'PUT', body: randomBytes(1000) });
+      const first = [1, 2, 3].map((partNumber) => part('u1', partNumber));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const [fourth, other] = await Promise.all([part('u1', 4), part('u2', 1)]);
+      expect(fourth.status).toBe(429);
+      expect(xmlOf(fourth)).toContain('<Code>TooManyRequests</Code>');
+      expect(other.status).toBe(200);
+      expect((await Promise.all(first)).map((reply) => reply.status)).toEqual([200, 200, 200]);
+      // The slots are free again once those parts are stored.
+      expect((await part('u1', 4)).status).toBe(200);
+    });
+
+    it('R2-like: CompleteMultipartUpload with unequal non-trailing parts gets 400 InvalidPart; equal parts go through with the body intact', async () => {
+      proxy.setStoreQuirks({ profile: 'r2' });
+      const complete = (uploadId: string, parts: number[]) => {
+        const body = Buffer.from(
+          `<CompleteMultipartUpload>${parts.map((n) => `<Part><PartNumber>${n}</PartNumber><ETag>"e${n}"</ETag></Part>`).join('')}</CompleteMultipartUpload>`,
+        );
+        return { body, reply: send(proxy.url, `/bucket/k?uploadId=${uploadId}`, { method: 'POST', body }) };
+      };
+      for (const [uploadId, sizes] of [
+        ['unequal', [5000, 5001, 100]],
+        ['equal', [5000, 5000, 4000]],
+      ] as const) {
+        for (const [index, size] of sizes.entries()) {
+          await send(proxy.url, `/bucket/k?partNumber=${index + 1}&uploadId=${uploadId}`, { method: 'PUT', body: randomBytes(size) });
+        }
+      }
+      upstream.hits.length = 0;
+      const bad = await complete('unequal', [1, 2, 3]).reply;
+      expect(bad.status).toBe(400);
+      expect(xmlOf(bad)).toContain('<Code>InvalidPart</Code>');
+      expect(xmlOf(bad)).toContain('Expected part 2 to have size 5000, found 5001');
+      expect(upstream.hits).toHaveLength(0);
+      const good = complete('equal', [1, 2, 3]);
+      const reply = await good.reply;
+      expect(reply.status).toBe(200);
+      expect(json(reply)).toMatchObject({ bytes: good.body.length, sha256: sha256(good.body) });
+      expect(proxy.requests().at(-1)).toMatchObject({ requestBytes: good.body.length });
+    });
+
+    it('B2-like: 501 for a form POST and for If-None-Match, 400 for an ACL other than the bucket’s or a checksum header', async () => {
+      proxy.setStoreQuirks({ profile: 'b2' });
+      const post = await send(proxy.url, '/bucket/', { method: 'POST', ...form('k', randomBytes(10)) });
+      expect(post.status).toBe(501);
+      expect(xmlOf(post)).toContain('<Message>Backblaze B2 does not support this API call.</Message>');
+      const conditional = await putWith({ 'If-None-Match': '*' });
+      expect(conditional.status).toBe(501);
+      expect(xmlOf(conditional)).toContain('<Code>NotImplemented</Code>');
+      const acl = await putWith({ 'x-amz-acl': 'public-read' });
+      expect(acl.status).toBe(400);
+      const checksum = await putWith({ 'x-amz-checksum-crc32': 'AAAAAA==' });
+      expect(checksum.status).toBe(400);
+      expect(xmlOf(checksum)).toContain("Unsupported header 'x-amz-checksum-crc32'");
+      expect(upstream.hits).toHaveLength(0);
+      expect((await putWith({ 'x-amz-acl': 'private' })).status).toBe(200);
+      expect((await send(proxy.url, '/bucket/k?uploads', { method: 'POST' })).status).toBe(200);
+    });
+
+    it('AWS-like: 403 HeadersNotSigned for an x-amz-* header the presigned URL does not sign; 400 for ACLs other than bucket-owner-full-control', async () => {
+      proxy.setStoreQuirks({ profile: 'aws' });
+      const unsigned = await send(proxy.url, presignedPut('/bucket/k', 'content-type;host'), {
+        method: 'PUT',
+        body: randomBytes(10),
+        headers: { 'x-amz-acl': 'bucket-owner-full-control', 'x-amz-meta-a': 'b', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      });
+      expect(unsigned.status).toBe(403);
+      expect(xmlOf(unsigned)).toContain('<Code>AccessDenied</Code>');
+      expect(xmlOf(unsigned)).toContain('<HeadersNotSigned>x-amz-acl</HeadersNotSigned><HeadersNotSigned>x-amz-meta-a</HeadersNotSigned>');
+      const signed = await send(proxy.url, presignedPut('/bucket/k', 'host;x-amz-acl'), {
+        method: 'PUT',
+        body: randomBytes(10),
+        headers: { 'x-amz-acl': 'bucket-owner-full-control' },
+      });
+      expect(signed.status).toBe(200);
+      const privateAcl = await send(proxy.url, presignedPut('/bucket/k', 'host;x-amz-acl'), {
+        method: 'PUT',
+        body: randomBytes(10),
+        headers: { 'x-amz-acl': 'private' },
+      });
+      expect(privateAcl.status).toBe(400);
+      expect(xmlOf(privateAcl)).toContain('<Code>AccessControlListNotSupported</Code>');
+      // The signer's own requests carry an Authorization header, not a presigned query.
+      expect((await send(proxy.url, '/bucket/k?uploads', { method: 'POST', headers: { 'x-amz-date': '20261202T000000Z' } })).status).toBe(
+        200,
+      );
+      expect(upstream.hits).toHaveLength(2);
+    });
+
+    it('Spaces-like: at most 10 PUTs to one object in flight (503 SlowDown beyond), 501 for checksum headers, ETag not exposed', async () => {
+      proxy.setStoreQuirks({ profile: 'spaces' });
+      const put = (path: string) =>
+        send(proxy.url, `${path}?slow=300`, { method: 'PUT', body: randomBytes(1000), headers: { Origin: 'http://app.test' } });
+      const first = Array.from({ length: 10 }, () => put('/bucket/k'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const [eleventh, other] = await Promise.all([put('/bucket/k'), put('/bucket/other')]);
+      expect(eleventh.status).toBe(503);
+      expect(xmlOf(eleventh)).toContain('<Code>SlowDown</Code>');
+      expect(other.status).toBe(200);
+      expect(other.headers['access-control-expose-headers']).toBeUndefined();
+      expect((await Promise.all(first)).every((reply) => reply.status === 200)).toBe(true);
+      const checksum = await putWith({ 'x-amz-checksum-sha256': 'x' });
+      expect(checksum.status).toBe(501);
+    });
   });
 });
 

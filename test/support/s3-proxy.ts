@@ -12,7 +12,10 @@
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { formKey, type QuirkDecision, type QuirkRefusal, StoreQuirkRules, type StoreQuirks } from './store-quirks.js';
+
+export type { StoreQuirks, StoreQuirksProfile } from './store-quirks.js';
 
 export interface S3RequestRecord {
   id: number;
@@ -32,6 +35,10 @@ export interface S3RequestRecord {
   requestBytes: number;
   /** Kind of the fault that took effect on this request, if any. */
   fault?: string;
+  /** The store-quirks rule that answered this request instead of the upstream ("r2: no POST Object"). */
+  quirk?: string;
+  /** For a form POST the quirks refused: the form's `key` field (which file it was). */
+  formKey?: string;
 }
 
 export type Fault =
@@ -77,6 +84,8 @@ export interface S3Proxy {
   reset(): void;
   setFaultPolicy(policy: FaultPolicy | undefined): void;
   setLatency(options: LatencyOptions | undefined): void;
+  /** Behave like another store in front of the upstream (store-quirks.ts); undefined: a plain proxy. */
+  setStoreQuirks(quirks: StoreQuirks | undefined): void;
   /** Closes the server and every open connection (client and upstream). */
   close(): Promise<void>;
 }
@@ -87,6 +96,9 @@ export interface S3ProxyOptions {
   /** Port to listen on (127.0.0.1 only); 0 or absent picks a free one. */
   port?: number;
 }
+
+/** How much of a refused form POST is kept to read its `key` field (the fields come before the file). */
+const FORM_KEY_BYTES = 16 * 1024;
 
 /** Hop-by-hop headers (RFC 9110 7.6.1) plus Expect, which the proxy's own server has already answered. */
 const HOP_BY_HOP = new Set([
@@ -120,7 +132,8 @@ function endToEndHeaders(raw: string[]): string[] {
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
+  // Text content only: quotes stay as they are, as S3 writes them ("Header 'x-amz-acl' … not implemented").
+  return text.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? c);
 }
 
 function parseTarget(rawUrl: string): { path: string; query: Record<string, string> } {
@@ -289,6 +302,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
   let policy: FaultPolicy | undefined;
   let policyIndex = 0;
   let latency: LatencyOptions | undefined;
+  let quirks: StoreQuirkRules | undefined;
   let closed = false;
   const sockets = new Set<Socket>();
   const timers = new Map<NodeJS.Timeout, (error: Error) => void>();
@@ -322,6 +336,38 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     return rtt > 0 ? rtt / 2 : 0;
   }
 
+  /** Reads the rest of a request body, counting it; resolves with its first `keep` bytes. */
+  function drain(req: http.IncomingMessage, record: S3RequestRecord, keep: number): Promise<Buffer> {
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      record.requestBytes += chunk.length;
+      if (keptBytes < keep) {
+        kept.push(chunk);
+        keptBytes += chunk.length;
+      }
+    });
+    return new Promise<Buffer>((resolve) => {
+      const done = () => resolve(Buffer.concat(kept));
+      if (req.readableEnded || req.destroyed) return done();
+      req.once('end', done);
+      req.once('close', done);
+    });
+  }
+
+  /** Response headers as the emulated store sends them (R2 and Spaces do not expose the ETag). */
+  function asTheStoreWould(raw: string[]): string[] {
+    if (!quirks) return raw;
+    const out: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i] ?? '';
+      let value: string | undefined = raw[i + 1] ?? '';
+      if (name.toLowerCase() === 'access-control-expose-headers') value = quirks.exposeHeaders(value);
+      if (value !== undefined) out.push(name, value);
+    }
+    return out;
+  }
+
   /** Writes an S3-style XML error with CORS headers so that the browser can read the status. */
   function sendError(
     req: http.IncomingMessage,
@@ -330,18 +376,20 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     status: number,
     code: string,
     message: string,
+    detailXml = '',
   ) {
     const body =
       req.method === 'HEAD'
         ? ''
         : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message>` +
-          `<Resource>${escapeXml(record.path)}</Resource><RequestId>s3-proxy-${record.id}</RequestId></Error>`;
+          `${detailXml}<Resource>${escapeXml(record.path)}</Resource><RequestId>s3-proxy-${record.id}</RequestId></Error>`;
+    const expose = quirks ? quirks.exposeHeaders('ETag, x-amz-request-id') : 'ETag, x-amz-request-id';
     const headers: http.OutgoingHttpHeaders = {
       'Content-Type': 'application/xml',
       'Content-Length': Buffer.byteLength(body),
       'x-amz-request-id': `s3-proxy-${record.id}`,
       'Access-Control-Allow-Origin': req.headers.origin ?? '*',
-      'Access-Control-Expose-Headers': 'ETag, x-amz-request-id',
+      ...(expose ? { 'Access-Control-Expose-Headers': expose } : {}),
       Vary: 'Origin',
     };
     if (status === 503) headers['Retry-After'] = '1';
@@ -379,8 +427,13 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
       if (!finished) upstreamReq?.destroy();
     });
 
+    // The store being emulated answers first; a test's faults apply to what it lets through.
+    const decision: QuirkDecision = quirks?.decide({ method: record.method, path, query, headers: req.headers }) ?? {};
+    const { done } = decision;
+    if (done) res.on('close', () => done(record.status));
+
     let fault: Fault | undefined;
-    if (policy) {
+    if (policy && !decision.refusal) {
       try {
         fault = policy({ method: record.method, path, query: { ...query }, headers: req.headers, index: policyIndex++ });
       } catch (error) {
@@ -395,20 +448,33 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     await sleep(wait);
     if (res.destroyed) return;
 
-    if (fault?.kind === 'status') {
-      record.fault = 'status';
-      req.on('data', (chunk: Buffer) => {
-        record.requestBytes += chunk.length;
-      });
-      await new Promise<void>((resolve) => {
-        if (req.readableEnded || req.destroyed) return resolve();
-        req.once('end', resolve);
-        req.once('close', resolve);
-      });
+    /** Answers with an S3 XML error once the body is in, without contacting upstream. */
+    const refuse = async (refusal: Omit<QuirkRefusal, 'rule'>) => {
       await sleep(halfRtt());
       if (res.destroyed) return;
-      sendError(req, res, record, fault.status, fault.code, fault.message ?? `Injected by the S3 proxy: ${fault.code}`);
-      return;
+      sendError(req, res, record, refusal.status, refusal.code, refusal.message, refusal.detailXml);
+    };
+    if (decision.refusal) {
+      record.quirk = decision.refusal.rule;
+      const start = await drain(req, record, record.method === 'POST' ? FORM_KEY_BYTES : 0);
+      const key = record.method === 'POST' ? formKey(start) : undefined;
+      if (key !== undefined) record.formKey = key;
+      return refuse(decision.refusal);
+    }
+    if (fault?.kind === 'status') {
+      record.fault = 'status';
+      await drain(req, record, 0);
+      return refuse({ ...fault, message: fault.message ?? `Injected by the S3 proxy: ${fault.code}` });
+    }
+    // A rule that reads the body (a part list) holds it, then forwards it as it came.
+    let held: Buffer | undefined;
+    if (decision.inspectBody) {
+      held = await drain(req, record, Number.POSITIVE_INFINITY);
+      const refusal = decision.inspectBody(held);
+      if (refusal) {
+        record.quirk = refusal.rule;
+        return refuse(refusal);
+      }
     }
 
     const tap = new BodyTap({
@@ -416,7 +482,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
       sleep,
       bucket: () => bucketFor(socket),
       onBytes: (n) => {
-        record.requestBytes += n;
+        if (!held) record.requestBytes += n;
       },
       onFault: (kind) => {
         record.fault = kind;
@@ -451,7 +517,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
           return;
         }
         record.status = upstreamRes.statusCode;
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, endToEndHeaders(upstreamRes.rawHeaders));
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, asTheStoreWould(endToEndHeaders(upstreamRes.rawHeaders)));
         // An upstream response cut short must look cut short to the client too.
         upstreamRes.on('error', () => res.destroy());
         upstreamRes.on('close', () => {
@@ -483,7 +549,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
       res.destroy();
     });
     req.on('error', () => outgoing.destroy());
-    req.pipe(tap).pipe(outgoing);
+    (held ? Readable.from([held]) : req).pipe(tap).pipe(outgoing);
   }
 
   const server = http.createServer({ requestTimeout: 0, keepAlive: true }, (req, res) => {
@@ -526,6 +592,9 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     },
     setLatency: (next) => {
       latency = next ? { ...next } : undefined;
+    },
+    setStoreQuirks: (next) => {
+      quirks = next ? new StoreQuirkRules(next) : undefined;
     },
     close: async () => {
       if (closed) return;
