@@ -40,6 +40,16 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
 
   /** What a token binds about a file besides key and size: its name, type and metadata as signed. */
   const fileFields = (file: FileContext) => [file.name, file.type, JSON.stringify(Object.entries(file.metadata ?? {}).sort())];
+  /** A multipart token's fields: the upload as created, for this very file. */
+  const multipartFields = (upload: Omit<MultipartHandle, 'token'>, file: FileContext) => [
+    'multipart',
+    upload.key,
+    upload.uploadId,
+    file.size,
+    upload.partSize,
+    upload.checksumAlgorithm ?? '',
+    ...fileFields(file),
+  ];
 
   return {
     options,
@@ -72,16 +82,7 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
       tokens.issue(lifetime + PUT_TOKEN_GRACE_SECONDS, 'put', key, file.size, ...fileFields(file)),
 
     multipartToken: (upload: Omit<MultipartHandle, 'token'>, file: FileContext) =>
-      tokens.issue(
-        MULTIPART_TOKEN_SECONDS,
-        'multipart',
-        upload.key,
-        upload.uploadId,
-        file.size,
-        upload.partSize,
-        upload.checksumAlgorithm ?? '',
-        ...fileFields(file),
-      ),
+      tokens.issue(MULTIPART_TOKEN_SECONDS, ...multipartFields(upload, file)),
 
     /** Refuses a `complete-put` for a key this server did not sign for this very file (name, type, metadata, size). */
     async checkPut(key: string, token: string, file: FileContext, prefix: string): Promise<void> {
@@ -97,18 +98,7 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
 
     /** The part count, after checking the handle is one this server issued for this file, under this prefix. */
     async checkUpload(upload: MultipartHandle, file: FileContext, prefix: string): Promise<number> {
-      const genuine =
-        isUnderPrefix(upload.key, prefix) &&
-        (await tokens.verify(
-          upload.token,
-          'multipart',
-          upload.key,
-          upload.uploadId,
-          file.size,
-          upload.partSize,
-          upload.checksumAlgorithm ?? '',
-          ...fileFields(file),
-        ));
+      const genuine = isUnderPrefix(upload.key, prefix) && (await tokens.verify(upload.token, ...multipartFields(upload, file)));
       if (!genuine) {
         throw new SignError(
           403,
