@@ -1,0 +1,288 @@
+/**
+ * A new user's app on the packed package (issue #11): test/fixtures/consumer is Vite's react-ts template with the
+ * README's Quickstart (`<S3Uploader>`, the custom UI on `useS3Upload`, the Express signer, the Vite proxy).
+ *
+ * The package goes in as a user gets it: `npm pack` of the built dist (npm test builds first), extracted into the
+ * fixture's node_modules. Everything else (react, vite, express, @uppy/core, the AWS SDK, typescript) resolves from
+ * this repository's node_modules, so nothing is installed at test time. Then:
+ * - `tsc` over the app with React 19 types, with React 18 types (types-react-18 and types-react-dom-18 through
+ *   tsconfig `paths`), over the server, and over the app with `skipLibCheck: false` (and the lib it needs);
+ * - the signer runs as the user would run it (`tsx server.ts`) against Ceph RGW, the bucket's CORS set by the packed
+ *   CLI (`s3-direct-upload cors --apply`), the app on Vite's dev server, and Chromium uploads through both UIs: a
+ *   form POST, a single PUT and a multipart upload, checked byte for byte in the bucket.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { type Browser, chromium } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumLaunchOptions } from '../support/chromium.js';
+import { freePort, type RgwServer, startRgw } from '../support/rgw.js';
+import { testS3Client } from '../support/s3-client.js';
+
+const run = promisify(execFile);
+const MiB = 1024 * 1024;
+const BUCKET = 'consumer-uploads';
+const repo = resolve(import.meta.dirname, '../..');
+const fixture = join(repo, 'test/fixtures/consumer');
+const installed = join(fixture, 'node_modules/s3-direct-upload');
+const tsc = join(repo, 'node_modules/typescript/bin/tsc');
+
+interface Typecheck {
+  code: number;
+  output: string;
+}
+
+let tmp: string;
+let typechecks: Record<'react19' | 'react18' | 'server' | 'strict', Promise<Typecheck>>;
+let rgwStarting: Promise<RgwServer>;
+let rgw: RgwServer | undefined;
+let s3: S3Client | undefined;
+let signer: ChildProcess | undefined;
+let signerLog = '';
+let vite: ViteDevServer | undefined;
+let browser: Browser | undefined;
+
+/** Runs `tsc -p <project>` in the fixture; at most two at once (the suite may have two cores). */
+const typecheckQueue: Array<() => void> = [];
+let typechecksRunning = 0;
+function typecheck(project: string): Promise<Typecheck> {
+  return new Promise((resolvePromise) => {
+    const start = () => {
+      typechecksRunning++;
+      const child = spawn(process.execPath, [tsc, '-p', project, '--listFiles'], { cwd: fixture, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.on('close', (code) => {
+        typechecksRunning--;
+        typecheckQueue.shift()?.();
+        resolvePromise({ code: code ?? 1, output });
+      });
+    };
+    if (typechecksRunning < 2) start();
+    else typecheckQueue.push(start);
+  });
+}
+
+/** The errors of a tsc run, without its --listFiles lines. */
+const errors = (result: Typecheck) =>
+  result.output
+    .split('\n')
+    .filter((line) => !line.startsWith('/'))
+    .join('\n')
+    .trim();
+
+beforeAll(async () => {
+  if (!existsSync(join(repo, 'dist/react/index.d.ts'))) throw new Error('No build in dist/: run `npm run build` first (npm test does).');
+  // RGW takes ~10 s to come up, mostly waiting: start it now, while the package is packed and typechecked.
+  rgwStarting = startRgw();
+  rgwStarting.catch(() => {});
+  tmp = await mkdtemp(join(tmpdir(), 'consumer-'));
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: repo });
+  const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+  await rm(join(fixture, 'node_modules'), { recursive: true, force: true });
+  await mkdir(installed, { recursive: true });
+  await run('tar', ['-xzf', join(tmp, filename), '-C', installed, '--strip-components=1']);
+  typechecks = {
+    react19: typecheck('tsconfig.app.json'),
+    react18: typecheck('tsconfig.react18.json'),
+    server: typecheck('tsconfig.node.json'),
+    strict: typecheck('tsconfig.strict.json'),
+  };
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await vite?.close();
+  if (signer && signer.exitCode === null) {
+    const exited = new Promise((r) => signer?.once('exit', r));
+    signer.kill('SIGTERM');
+    await exited;
+  }
+  s3?.destroy();
+  await (rgw ?? (await rgwStarting?.catch(() => undefined)))?.stop();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('a new Vite react-ts app on the packed package', () => {
+  it('typechecks with React 19 types (the template as created)', async () => {
+    const result = await typechecks.react19;
+    expect(errors(result), 'tsc -p tsconfig.app.json').toBe('');
+    expect(result.code).toBe(0);
+    expect(result.output).toContain('/node_modules/@types/react/index.d.ts');
+    expect(result.output).toContain('/test/fixtures/consumer/node_modules/s3-direct-upload/dist/react/index.d.ts');
+  });
+
+  it('typechecks with React 18 types', async () => {
+    const result = await typechecks.react18;
+    expect(errors(result), 'tsc -p tsconfig.react18.json').toBe('');
+    expect(result.code).toBe(0);
+    expect(result.output).toContain('/node_modules/types-react-18/index.d.ts');
+    expect(result.output).toContain('/node_modules/types-react-dom-18/client.d.ts');
+    expect(result.output).not.toContain('/node_modules/@types/react/index.d.ts');
+  });
+
+  it('typechecks its Express signer', async () => {
+    const result = await typechecks.server;
+    expect(errors(result), 'tsc -p tsconfig.node.json').toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('typechecks with skipLibCheck: false, given lib "ESNext.Disposable" (for @uppy/core\'s Symbol.dispose)', async () => {
+    const result = await typechecks.strict;
+    expect(errors(result), 'tsc -p tsconfig.strict.json').toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('uploads through the Quickstart widget and the custom UI: form POST, single PUT and multipart, byte-identical', async () => {
+    rgw = await rgwStarting;
+    s3 = testS3Client(rgw);
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const [appPort, signerPort] = [await freePort(), await freePort()];
+    const origin = `http://127.0.0.1:${appPort}`;
+    const storeEnv = { AWS_ACCESS_KEY_ID: rgw.accessKeyId, AWS_SECRET_ACCESS_KEY: rgw.secretAccessKey, AWS_REGION: rgw.region };
+
+    // The bucket's CORS rule, as the README says: the package's own CLI, from the fixture's node_modules.
+    await run(
+      process.execPath,
+      [
+        join(installed, 'dist/cli/index.js'),
+        'cors',
+        `s3://${BUCKET}`,
+        '--origin',
+        origin,
+        '--apply',
+        '--endpoint',
+        rgw.endpoint,
+        '--path-style',
+      ],
+      { cwd: fixture, env: { ...process.env, ...storeEnv } },
+    );
+
+    // The signer, as a user runs it: `tsx server.ts`.
+    signer = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+      cwd: fixture,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ...storeEnv,
+        PORT: String(signerPort),
+        S3_BUCKET: BUCKET,
+        S3_REGION: rgw.region,
+        S3_ENDPOINT: rgw.endpoint,
+        UPLOAD_TOKEN_SECRET: randomBytes(32).toString('base64'),
+      },
+    });
+    signer.stdout?.setEncoding('utf8').on('data', (chunk: string) => (signerLog += chunk));
+    signer.stderr?.setEncoding('utf8').on('data', (chunk: string) => (signerLog += chunk));
+
+    process.env.SIGNER_PORT = String(signerPort);
+    try {
+      vite = await createServer({
+        root: fixture,
+        configFile: join(fixture, 'vite.config.ts'),
+        cacheDir: join(tmp, 'vite'),
+        server: { port: appPort, strictPort: true, host: '127.0.0.1' },
+        logLevel: 'silent',
+      });
+    } finally {
+      delete process.env.SIGNER_PORT;
+    }
+    await vite.listen();
+    [browser] = await Promise.all([
+      chromium.launch(chromiumLaunchOptions),
+      listening(
+        signerPort,
+        () => signer,
+        () => signerLog,
+      ),
+    ]);
+
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(origin);
+    const widget = page.getByRole('region', { name: 'Quickstart widget' });
+    const custom = page.getByRole('region', { name: 'Custom UI' });
+    await widget.getByRole('button', { name: /Drop files here/ }).waitFor({ timeout: 30_000 });
+
+    const files = {
+      // <S3Uploader>: up to 256 KiB goes as a form POST; above 16 MiB, multipart.
+      'notes.txt': { input: widget, mimeType: 'text/plain', buffer: randomBytes(100 * 1024) },
+      'video.bin': { input: widget, mimeType: 'application/octet-stream', buffer: randomBytes(17 * MiB + 12_345) },
+      // The custom UI (accept 'image/*,.pdf'): 1 MiB goes as a single PUT.
+      'scan.pdf': { input: custom, mimeType: 'application/pdf', buffer: randomBytes(1 * MiB) },
+    };
+    await widget.locator('input[type=file]').setInputFiles(
+      Object.entries(files)
+        .filter(([, file]) => file.input === widget)
+        .map(([name, { mimeType, buffer }]) => ({ name, mimeType, buffer })),
+    );
+    await custom
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'scan.pdf', mimeType: 'application/pdf', buffer: files['scan.pdf'].buffer });
+
+    // The Quickstart's onComplete hands saveKeys the keys of the batch; the app lists them.
+    const saved = page.getByRole('list', { name: 'Saved keys' }).getByRole('listitem');
+    await expect.poll(() => saved.count(), { timeout: 60_000, message: `saved keys; signer log:\n${signerLog}` }).toBe(2);
+    await custom.getByText('scan.pdf: complete').waitFor({ timeout: 30_000 });
+    const savedKeys = await saved.allTextContents();
+
+    const listing = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    const keys = (listing.Contents ?? []).map((object) => object.Key as string);
+    expect(keys).toHaveLength(3);
+    for (const [name, file] of Object.entries(files)) {
+      const key = keys.find((candidate) => candidate.endsWith(`/${name}`));
+      expect(key, name).toBeDefined();
+      // The widget sent the Quickstart's bearer token (users/…); the custom UI sent none (guests/…).
+      expect(key, name).toMatch(file.input === widget ? /^users\/fixture-user\// : /^guests\//);
+      if (file.input === widget) expect(savedKeys).toContain(key);
+      const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      const stored = await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+      expect(stored.byteLength, name).toBe(file.buffer.byteLength);
+      expect(sha256(stored), name).toBe(sha256(file.buffer));
+    }
+    expect((await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads ?? []).toEqual([]);
+    expect(signerLog).toMatch(new RegExp(`stored users/fixture-user/.*/video\\.bin \\(${files['video.bin'].buffer.byteLength} bytes\\)`));
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+});
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Resolves once something accepts connections on the port; rejects if the process exits first. */
+async function listening(port: number, child: () => ChildProcess | undefined, log: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const process = child();
+    if (process && process.exitCode !== null) throw new Error(`the signer exited with ${process.exitCode}:\n${log()}`);
+    const open = await new Promise<boolean>((r) => {
+      const socket = connect({ port, host: '127.0.0.1' });
+      socket.once('connect', () => {
+        socket.destroy();
+        r(true);
+      });
+      socket.once('error', () => r(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the signer did not listen on ${port} within 30 s:\n${log()}`);
+}
