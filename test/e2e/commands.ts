@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { BrowserCommand } from 'vitest/node';
 import { testS3Client } from '../support/s3-client.js';
-import type { S3RequestRecord } from '../support/s3-proxy.js';
+import type { S3RequestRecord, StoreQuirks } from '../support/s3-proxy.js';
 import { E2E_BUCKET, type SignerOverrides, setSignerOverrides, sharedProxy, storageFromEnv } from './environment.js';
 
 function directClient(): S3Client {
@@ -53,6 +53,8 @@ const s3Requests: BrowserCommand<[]> = async () =>
       status: record.status,
       requestBytes: record.requestBytes,
       fault: record.fault,
+      quirk: record.quirk,
+      formKey: record.formKey,
     }));
 
 const s3ResetRequests: BrowserCommand<[]> = async () => {
@@ -118,6 +120,11 @@ const s3SetLatency: BrowserCommand<[options: { rttMs?: number; bytesPerSecondPer
   sharedProxy().setLatency(options ?? undefined);
 };
 
+/** Makes the proxy behave like another store in front of RGW (test/support/store-quirks.ts); null: plain RGW. */
+const s3SetStoreQuirks: BrowserCommand<[quirks: StoreQuirks | null]> = async (_context, quirks) => {
+  sharedProxy().setStoreQuirks(quirks ?? undefined);
+};
+
 const configureSigner: BrowserCommand<[overrides: SignerOverrides]> = async (_context, overrides) => {
   setSignerOverrides(overrides);
 };
@@ -129,6 +136,7 @@ export const e2eCommands = {
   s3ResetRequests,
   s3SetFaults,
   s3SetLatency,
+  s3SetStoreQuirks,
   configureSigner,
 };
 
@@ -143,6 +151,10 @@ export interface SeenRequest {
   status?: number;
   requestBytes: number;
   fault?: string;
+  /** The store-quirks rule that answered instead of RGW. */
+  quirk?: string;
+  /** A refused form POST's `key` field. */
+  formKey?: string;
 }
 
 declare module 'vitest/browser' {
@@ -153,6 +165,7 @@ declare module 'vitest/browser' {
     s3ResetRequests: () => Promise<void>;
     s3SetFaults: (spec: FaultSpec | null) => Promise<void>;
     s3SetLatency: (options: { rttMs?: number; bytesPerSecondPerConnection?: number } | null) => Promise<void>;
+    s3SetStoreQuirks: (quirks: StoreQuirks | null) => Promise<void>;
     configureSigner: (overrides: SignerOverrides) => Promise<void>;
   }
 }

@@ -1,3 +1,4 @@
+import type { StoreOption } from '../../src/server/index.js';
 import type { S3Proxy } from '../support/s3-proxy.js';
 
 /**
@@ -43,6 +44,8 @@ export interface SignerOverrides {
   checksum?: 'md5';
   /** Also presign for the storage under this host name (e.g. `localhost` for 127.0.0.1): `alternateEndpoints`. */
   alternateHost?: string;
+  /** The store the signer is told it signs for (absent: told nothing, as for any endpoint it does not recognise). */
+  store?: StoreOption;
 }
 
 export function setSignerOverrides(overrides: SignerOverrides): void {

@@ -1,22 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import { createUploader, type FileResult, IndexedDbResumeStore, type Uploader, type UploaderOptions } from '../../src/index.js';
+import { MiB, randomFile, sha256 } from './browser-support.js';
 import type { FaultSpec } from './commands.js';
 import { E2E_SIGN_PATH } from './environment.js';
 
-const MiB = 1024 * 1024;
 let run = 0;
-
-function randomFile(name: string, size: number): File {
-  const bytes = new Uint8Array(size);
-  for (let offset = 0; offset < size; offset += 65_536) crypto.getRandomValues(bytes.subarray(offset, Math.min(offset + 65_536, size)));
-  return new File([bytes], name, { type: 'application/octet-stream' });
-}
-
-async function sha256(file: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
 
 /** One large file (multipart, 7 parts) and 23 small ones: 30 PUTs. */
 const FILES = 24;
