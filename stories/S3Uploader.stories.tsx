@@ -197,7 +197,7 @@ export const Failed: Story = {
     await chooseFiles(canvasElement, [makeFile('invoice-0042.pdf', 90 * KiB, 'application/pdf')]);
     await expect(await canvas.findByText('Failed', {}, patiently)).toBeVisible();
     // A sentence for people; the technical detail one click away.
-    await expect(canvas.getByText('The upload failed on the site’s side. Retry in a moment.')).toBeVisible();
+    await expect(canvas.getByText('The site could not take the file. Retry in a moment.')).toBeVisible();
     await expect(canvas.getByText(/answered "presign-put" with HTTP 500/)).not.toBeVisible();
     await userEvent.click(canvas.getByText('Details'));
     await expect(canvas.getByText(/answered "presign-put" with HTTP 500/)).toBeVisible();

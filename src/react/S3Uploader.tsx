@@ -85,102 +85,92 @@ const QUIET_MS = 1000;
 /** …or this long after its first change, whichever comes first: 1000 files make a handful of sentences, not hundreds. */
 const MOST_MS = 4000;
 
-/** What happened since the live region last spoke: names by change, in the order they are said. */
-interface Pending {
-  since: number;
-  added: number;
-  refused: RejectedFile[];
-  names: Record<Change, string[]>;
-  connection?: string;
-}
-
-const nothingPending = (): Pending => ({
-  since: 0,
-  added: 0,
-  refused: [],
-  names: { paused: [], resumed: [], canceled: [], uploaded: [], failed: [] },
-});
-
 /**
  * The live region's messages: what a person needs to hear, never a progress
- * tick. Changes (added, refused and why, paused, resumed, canceled,
- * uploaded, failed — again too —, offline and back) are gathered and spoken
- * together once a burst ends; a batch of more than three files ends with one
- * summary instead of its last names. Each message is a new one (its `id`
- * changes), so the same sentence twice is read twice.
+ * tick. Once a burst of changes ends, what changed since the last message is
+ * said at once: files added, refused and why, paused, resumed, canceled,
+ * uploaded, failed (a retry that fails again too), offline and back; a batch
+ * of more than three files ends with one summary instead of its names. Each
+ * message is a new one (its `id` changes), so the same words twice are read twice.
  */
-function useAnnouncements(
-  { files, rejected, isOffline }: Pick<UploaderSnapshot, 'files' | 'rejected' | 'isOffline'>,
-  locale: UploaderLocale,
-): { id: number; text: string } {
-  const seen = useRef<{ files: Map<string, UploadFile>; rejected: RejectedFile | undefined; isOffline: boolean }>(undefined);
-  const pending = useRef(nothingPending());
+function useAnnouncements(snapshot: Pick<UploaderSnapshot, 'files' | 'rejected' | 'isOffline'>, locale: UploaderLocale): Message {
+  const { files, rejected, isOffline } = snapshot;
+  const latest = useRef({ snapshot, locale });
+  latest.current = { snapshot, locale };
+  /** What the last message covered; the first render is where counting starts. */
+  const spoken = useRef(snapshot);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const [message, setMessage] = useState({ id: 0, text: '' });
-  const latest = useRef({ files, locale });
-  latest.current = { files, locale };
-
+  const since = useRef(0);
+  const [message, setMessage] = useState<Message>({ id: 0, text: '' });
   useEffect(() => () => clearTimeout(timer.current), []);
   useEffect(() => {
-    const before = seen.current;
-    seen.current = { files: new Map(files.map((file) => [file.id, file])), rejected: rejected[0], isOffline };
-    if (!before) return;
-    const now = pending.current;
-    const since = now.since;
-    const { names } = now;
-    for (const file of files) {
-      const { status, name } = file;
-      const was = before.files.get(file.id);
-      if (!was) now.added++;
-      // A failure is new when its error is: a retry that fails again is said again.
-      if (status === 'error' && was?.error !== file.error) names.failed.push(name);
-      if (status === was?.status) continue;
-      // Resumed, however far it got before this render: running, waiting its turn, or already done.
-      if (was?.status === 'paused' && status !== 'canceled' && status !== 'error' && !before.isOffline) names.resumed.push(name);
-      // Paused by going offline is said once, as going offline.
-      if (status === 'complete' || status === 'canceled' || (status === 'paused' && !isOffline))
-        names[status === 'complete' ? 'uploaded' : status].push(name);
-    }
-    // Refusals are newest first: the new ones are those before the first one seen last time.
-    const lastSeen = before.rejected ? rejected.indexOf(before.rejected) : -1;
-    now.refused.push(...rejected.slice(0, lastSeen === -1 ? rejected.length : lastSeen));
-    if (isOffline !== before.isOffline) now.connection = isOffline ? locale.offline : locale.online;
-    const count = now.added + now.refused.length + Object.values(names).flat().length + (now.connection ? 1 : 0);
-    if (count === 0) return;
-    if (since === 0) now.since = Date.now();
-
-    const speak = () => {
-      const { files: current, locale: words } = latest.current;
-      const said = pending.current;
-      pending.current = nothingPending();
-      // A batch ends when nothing is left to upload (a paused file keeps it open); one of many ends with a summary.
-      const tally: Partial<Record<FileStatus, number>> = {};
-      for (const file of current) tally[file.status] = (tally[file.status] ?? 0) + 1;
-      const summary = !current.some((file) => isActive(file.status)) && current.length > 3;
-      const sentences = [
-        said.connection,
-        said.added > 0 && words.announceAdded(said.added),
-        ...groupRefusals(said.refused, words).map((group) => refusalSentence(group, words)),
-        ...(Object.keys(said.names) as Change[]).map(
-          (change) =>
-            said.names[change].length > 0 &&
-            !(summary && (change === 'uploaded' || change === 'failed')) &&
-            words.announce(said.names[change], change),
-        ),
-        summary &&
-          words.announceSummary({
-            total: current.length,
-            uploaded: tally.complete ?? 0,
-            failed: tally.error ?? 0,
-            canceled: tally.canceled ?? 0,
-          }),
-      ].filter(Boolean);
-      if (sentences.length > 0) setMessage((previous) => ({ id: previous.id + 1, text: sentences.join(' ') }));
-    };
+    if (spoken.current.files === files && spoken.current.rejected === rejected && spoken.current.isOffline === isOffline) return;
+    since.current ||= Date.now();
     clearTimeout(timer.current);
-    timer.current = setTimeout(speak, Math.max(0, Math.min(QUIET_MS, now.since + MOST_MS - Date.now())));
-  }, [files, rejected, isOffline, locale]);
+    timer.current = setTimeout(
+      () => {
+        since.current = 0;
+        const { snapshot: now, locale: words } = latest.current;
+        const before = spoken.current;
+        spoken.current = now;
+        const text = describeChanges(before, now, words);
+        if (text) setMessage((previous) => ({ id: previous.id + 1, text }));
+      },
+      Math.max(0, Math.min(QUIET_MS, since.current + MOST_MS - Date.now())),
+    );
+  }, [files, rejected, isOffline]);
   return message;
+}
+
+interface Message {
+  id: number;
+  text: string;
+}
+
+/** What changed from one snapshot to the next, in sentences; empty when nothing a person needs to hear. */
+function describeChanges(
+  before: Pick<UploaderSnapshot, 'files' | 'rejected' | 'isOffline'>,
+  now: Pick<UploaderSnapshot, 'files' | 'rejected' | 'isOffline'>,
+  locale: UploaderLocale,
+): string {
+  const was = new Map(before.files.map((file) => [file.id, file]));
+  const names: Record<Change, string[]> = { paused: [], resumed: [], canceled: [], uploaded: [], failed: [] };
+  const tally: Partial<Record<FileStatus, number>> = {};
+  let added = 0;
+  for (const file of now.files) {
+    const { status, name } = file;
+    const then = was.get(file.id);
+    tally[status] = (tally[status] ?? 0) + 1;
+    if (!then) added++;
+    // A failure is new when its error is: a retry that fails again is said again.
+    if (status === 'error' ? then?.error === file.error : status === then?.status) continue;
+    if (then?.status === 'paused' && status !== 'canceled' && status !== 'error' && !before.isOffline) names.resumed.push(name);
+    // Paused by going offline is said once, as going offline.
+    if (status !== 'queued' && status !== 'uploading' && !(status === 'paused' && now.isOffline))
+      names[status === 'complete' ? 'uploaded' : status === 'error' ? 'failed' : status].push(name);
+  }
+  // Refusals are newest first: the new ones are those before the first one said last time.
+  const lastSaid = now.rejected.indexOf(before.rejected[0] as RejectedFile);
+  // A batch ends when nothing is left to upload (a paused file keeps it open); one of many ends with a summary.
+  const summary = now.files.length > 3 && !now.files.some((file) => isActive(file.status));
+  return [
+    now.isOffline !== before.isOffline && (now.isOffline ? locale.offline : locale.online),
+    added > 0 && locale.announceAdded(added),
+    ...groupRefusals(now.rejected.slice(0, lastSaid === -1 ? undefined : lastSaid), locale).map((group) => refusalSentence(group, locale)),
+    ...(Object.keys(names) as Change[]).map(
+      (change) =>
+        names[change].length > 0 && !(summary && (change === 'uploaded' || change === 'failed')) && locale.announce(names[change], change),
+    ),
+    summary &&
+      (names.uploaded.length > 0 || names.failed.length > 0) &&
+      locale.announceSummary(
+        [locale.uploadedCount(tally.complete ?? 0, now.files.length), tally.error && locale.failedCount(tally.error)]
+          .filter(Boolean)
+          .join(', '),
+      ),
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** useLayoutEffect in the browser; nothing on the server, where there is no focus to keep (and React warns). */

@@ -305,9 +305,6 @@ function Segments({ parts }: { parts: readonly string[] }) {
   ));
 }
 
-/** Characters kept at a long name's end, before its extension: "…_HDR_final.jpg" tells photos apart. */
-const NAME_TAIL = 6;
-
 /**
  * A file name cut in the middle when it does not fit, so its end and
  * extension stay in sight ("IMG_2026…_final.jpg"). The whole name is the
@@ -315,14 +312,12 @@ const NAME_TAIL = 6;
  * the name shows it whole (touch has no hover).
  */
 function FileName({ name }: { name: string }) {
-  const dot = name.lastIndexOf('.');
-  const extension = dot > 0 && name.length - dot <= 10 ? name.length - dot : 0;
-  const cut = Math.max(0, name.length - extension - NAME_TAIL);
-  const [whole, setWhole] = useState(false);
+  // Kept in sight: the extension (up to 10 characters) and the 6 characters before it.
+  const cut = Math.max(0, name.length - 6 - Math.min(10, name.length - name.lastIndexOf('.')));
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a pointer convenience; keyboards and screen readers get the whole name as text
     // biome-ignore lint/a11y/useKeyWithClickEvents: as above
-    <span className="s3u-file__name" title={name} dir="auto" data-whole={whole || undefined} onClick={() => setWhole(!whole)}>
+    <span className="s3u-file__name" title={name} dir="auto" onClick={(event) => event.currentTarget.toggleAttribute('data-whole')}>
       {cut === 0 ? (
         name
       ) : (

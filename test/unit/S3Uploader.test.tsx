@@ -81,7 +81,7 @@ describe('<S3Uploader>', () => {
     await userEvent.upload(input(container), file('a.txt', 5));
     expect(await screen.findByText('Failed')).toBeTruthy();
     // A sentence for people in the row; the technical detail behind "Details".
-    expect(screen.getByText('The upload failed on the site’s side. Retry in a moment.')).toBeTruthy();
+    expect(screen.getByText('The site could not take the file. Retry in a moment.')).toBeTruthy();
     const detail = screen.getByText(`The signing endpoint ${SIGN_URL} answered "presign-put" with HTTP 503: Service Unavailable.`);
     expect(detail.closest('details')?.querySelector('summary')?.textContent).toBe('Details');
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe('1 file added. a.txt failed.'), { timeout: 3000 });

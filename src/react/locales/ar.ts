@@ -50,14 +50,7 @@ export const ar: UploaderLocale = {
     `${plural('ar', count, { one: 'لم يُضف ملف واحد', two: 'لم يُضف ملفان', few: 'لم تُضف # ملفات', other: 'لم يُضف # ملف' })}: ${reason}.`,
   announce: (names, change) =>
     `${{ paused: 'أوقف مؤقتًا', resumed: 'استؤنف', canceled: 'أُلغي', uploaded: 'تم رفع', failed: 'فشل رفع' }[change]} ${several(names)}.`,
-  announceSummary: ({ total, uploaded, failed, canceled }) =>
-    `${[
-      `انتهى: تم رفع ${count('ar', uploaded)} من ${plural('ar', total, { zero: '# ملفات', one: 'ملف واحد', two: 'ملفين', few: '# ملفات', many: '# ملفًا', other: '# ملف' })}`,
-      failed > 0 && `فشل ${count('ar', failed)}`,
-      canceled > 0 && `أُلغي ${count('ar', canceled)}`,
-    ]
-      .filter(Boolean)
-      .join('، ')}.`,
+  announceSummary: (counts) => `انتهى: ${counts}.`,
   refusal: (rule, limit) =>
     ({
       accept: `المقبول فقط ${limit}`,

@@ -56,14 +56,7 @@ export const de: UploaderLocale = {
     `${plural('de', count, { one: '# Datei wurde nicht hinzugefügt', other: '# Dateien wurden nicht hinzugefügt' })}: ${reason}.`,
   announce: (names, change) =>
     `${several(names)} ${{ paused: 'angehalten', resumed: 'fortgesetzt', canceled: 'abgebrochen', uploaded: 'hochgeladen', failed: 'fehlgeschlagen' }[change]}.`,
-  announceSummary: ({ total, uploaded, failed, canceled }) =>
-    `${[
-      `Fertig: ${count('de', uploaded)} von ${plural('de', total, { one: '# Datei', other: '# Dateien' })} hochgeladen`,
-      failed > 0 && `${count('de', failed)} fehlgeschlagen`,
-      canceled > 0 && `${count('de', canceled)} abgebrochen`,
-    ]
-      .filter(Boolean)
-      .join(', ')}.`,
+  announceSummary: (counts) => `Fertig: ${counts}.`,
   refusal: (rule, limit) =>
     ({
       accept: `nur ${limit} sind erlaubt`,

@@ -39,22 +39,15 @@ export const en: UploaderLocale = {
   online: 'You are back online. Uploads continue.',
   failure: ({ code, status }) =>
     status === 401 || status === 403
-      ? 'You may not upload this file. Sign in again, or ask the site’s owner.'
+      ? 'You may not upload this file. Sign in again?'
       : code.endsWith('unreachable')
-        ? 'The connection was lost. Check your network and retry.'
-        : 'The upload failed on the site’s side. Retry in a moment.',
+        ? 'The connection was lost. Retry when you are online.'
+        : 'The site could not take the file. Retry in a moment.',
   announceAdded: (count) => plural('en', count, { one: '# file added.', other: '# files added.' }),
   announceRejected: (count, reason) =>
     `${plural('en', count, { one: '# file was not added', other: '# files were not added' })}: ${reason}.`,
   announce: (names, change) => `${several(names)} ${change}.`,
-  announceSummary: ({ total, uploaded, failed, canceled }) =>
-    `${[
-      `Finished: ${count('en', uploaded)} of ${plural('en', total, { one: '# file', other: '# files' })} uploaded`,
-      failed > 0 && `${count('en', failed)} failed`,
-      canceled > 0 && `${count('en', canceled)} canceled`,
-    ]
-      .filter(Boolean)
-      .join(', ')}.`,
+  announceSummary: (counts) => `Finished: ${counts}.`,
   refusal: (rule, limit) =>
     ({
       accept: `only ${limit} are accepted`,

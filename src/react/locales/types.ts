@@ -55,8 +55,8 @@ export interface UploaderLocale {
   announceRejected: (count: number, reason: string) => string;
   /** Announced for files that changed: "a.txt and b.txt uploaded.", "12 files failed.", "held.txt paused." */
   announce: (names: string[], change: Change) => string;
-  /** The end of a batch: how many of its files uploaded, failed, were canceled. */
-  announceSummary: (counts: { total: number; uploaded: number; failed: number; canceled: number }) => string;
+  /** The end of a batch, around the status line's counts ("19 of 20 files uploaded, 1 failed"). */
+  announceSummary: (counts: string) => string;
   /** Why files were refused, without a name: "files can be at most 10 MB". */
   refusal: (rule: RejectionRule, limit: string) => string;
   /** Why a file was refused, naming the rule and its limit (already formatted: "10 MB", "5", "image/*, .pdf"). */
