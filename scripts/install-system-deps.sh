@@ -3,6 +3,9 @@
 #   - chromium (browser tests, via Playwright with executablePath=/usr/bin/chromium)
 #   - ceph-mon, ceph-osd, radosgw, ceph-common (a real S3 that checks signatures: test/support/rgw.ts)
 #   - curl (the benchmark's baseline: bench/lib/curl.ts)
+#   - firefox-esr (Firefox, driven over WebDriver BiDi by puppeteer-core) and
+#     webkit2gtk-driver + xvfb + xauth (WebKit: WebKitWebDriver and MiniBrowser under Xvfb):
+#     the end-to-end scenarios in every engine (test/integration/engines.test.ts)
 # Idempotent: installs only what is missing and runs `apt-get update` only when something must be installed.
 # Needs root. Usage: sudo bash scripts/install-system-deps.sh
 set -euo pipefail
@@ -40,6 +43,20 @@ else
   packages+=(ceph-mon ceph-osd radosgw ceph-common)
 fi
 
+if [ -x /usr/bin/firefox-esr ]; then
+  echo "install-system-deps: firefox-esr already installed"
+else
+  echo "install-system-deps: firefox-esr missing, will install: firefox-esr"
+  packages+=(firefox-esr)
+fi
+
+if command -v WebKitWebDriver >/dev/null 2>&1 && command -v xvfb-run >/dev/null 2>&1 && command -v xauth >/dev/null 2>&1; then
+  echo "install-system-deps: WebKitWebDriver and Xvfb already installed"
+else
+  echo "install-system-deps: WebKit driver or Xvfb missing, will install: webkit2gtk-driver xvfb xauth"
+  packages+=(webkit2gtk-driver xvfb xauth)
+fi
+
 if command -v curl >/dev/null 2>&1; then
   echo "install-system-deps: curl already installed"
 else
@@ -70,6 +87,8 @@ for bin in "${packages[@]}"; do
   case "$bin" in
     chromium) [ -x /usr/bin/chromium ] || fail "chromium installed but /usr/bin/chromium is missing" ;;
     radosgw | ceph-mon | ceph-osd) command -v "$bin" >/dev/null 2>&1 || fail "$bin installed but not on PATH" ;;
+    firefox-esr) [ -x /usr/bin/firefox-esr ] || fail "firefox-esr installed but /usr/bin/firefox-esr is missing" ;;
+    webkit2gtk-driver) command -v WebKitWebDriver >/dev/null 2>&1 || fail "webkit2gtk-driver installed but WebKitWebDriver is not on PATH" ;;
   esac
 done
 
