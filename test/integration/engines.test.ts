@@ -81,7 +81,9 @@ beforeAll(async () => {
     ],
   });
   await vite.listen();
-  origin = `http://127.0.0.1:${(vite.httpServer?.address() as AddressInfo).port}`;
+  const address = vite.httpServer?.address() as AddressInfo | undefined;
+  if (!address) throw new Error("the page's server did not start");
+  origin = `http://127.0.0.1:${address.port}`;
   await s3.send(
     new PutBucketCorsCommand({
       Bucket: BUCKET,
