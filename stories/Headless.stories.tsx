@@ -37,27 +37,27 @@ function AttachmentPicker(options: UseS3UploadOptions) {
                 <span className="attach__state">{file.status}</span>
                 <span className="attach__actions">
                   {file.status === 'uploading' && (
-                    <button type="button" onClick={() => pause(file.id)}>
+                    <button type="button" onClick={() => pause(file.id)} aria-label={`Pause ${file.name}`}>
                       Pause
                     </button>
                   )}
                   {file.status === 'paused' && (
-                    <button type="button" onClick={() => resume(file.id)}>
+                    <button type="button" onClick={() => resume(file.id)} aria-label={`Resume ${file.name}`}>
                       Resume
                     </button>
                   )}
                   {(file.status === 'uploading' || file.status === 'queued' || file.status === 'paused') && (
-                    <button type="button" onClick={() => cancel(file.id)}>
+                    <button type="button" onClick={() => cancel(file.id)} aria-label={`Cancel ${file.name}`}>
                       Cancel
                     </button>
                   )}
                   {file.status === 'error' && (
-                    <button type="button" onClick={() => retry(file.id)}>
+                    <button type="button" onClick={() => retry(file.id)} aria-label={`Retry ${file.name}`}>
                       Retry
                     </button>
                   )}
                   {(file.status === 'complete' || file.status === 'canceled' || file.status === 'error') && (
-                    <button type="button" onClick={() => remove(file.id)}>
+                    <button type="button" onClick={() => remove(file.id)} aria-label={`Remove ${file.name}`}>
                       Remove
                     </button>
                   )}
@@ -97,9 +97,32 @@ export const CustomUI: Story = {
     await expect(list.getByText('uploading')).toBeVisible();
     await expect(canvas.getByText(/1\/2 attached/)).toBeVisible();
     // Pause through the hook's action, from the custom button.
-    await userEvent.click(list.getByRole('button', { name: 'Pause' }));
+    // Each button names the file it acts on ("Pause budget.xlsx"), its visible word first.
+    await userEvent.click(list.getByRole('button', { name: 'Pause budget.xlsx' }));
     await expect(await list.findByText('paused')).toBeVisible();
-    await expect(list.getByRole('button', { name: 'Resume' })).toBeVisible();
+    await expect(list.getByRole('button', { name: 'Resume budget.xlsx' })).toBeVisible();
+  },
+};
+
+export const CustomUIOnAPhone: Story = {
+  name: 'Custom UI on a phone (375 px)',
+  decorators: [inside({ style: { inlineSize: 375 } })],
+  beforeEach: ({ msw }: StoryContext) => backend.install(msw, { hold: (put) => put.key.endsWith('.xlsx') }),
+  play: async ({ canvas, canvasElement }) => {
+    await chooseFiles(canvasElement, [
+      makeFile('signature-of-the-director-2026.png', 48 * KiB, 'image/png'),
+      makeFile('budget.xlsx', 310 * KiB, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+    ]);
+    const list = await canvas.findByRole('list', { name: 'Attachments' });
+    await waitFor(() => expect(within(list).getByText('complete')).toBeVisible(), { timeout: 10_000 });
+    // The example people copy does not collapse: every row, name and button stays inside the 375 px column.
+    const edge = list.getBoundingClientRect();
+    for (const element of list.querySelectorAll('li, button, .attach__name')) {
+      const box = element.getBoundingClientRect();
+      await expect(box.right).toBeLessThanOrEqual(edge.right + 0.5);
+      await expect(box.width).toBeGreaterThan(0);
+    }
+    await expect((list.querySelector('.attach__name') as HTMLElement).getBoundingClientRect().width).toBeGreaterThan(150);
   },
 };
 
@@ -110,7 +133,7 @@ export const PausedViaHook: Story = {
     await chooseFiles(canvasElement, [makeFile('recording.wav', 900 * KiB, 'audio/wav')]);
     const list = within(await canvas.findByRole('list', { name: 'Attachments' }));
     await list.findByText('uploading');
-    await userEvent.click(list.getByRole('button', { name: 'Pause' }));
+    await userEvent.click(list.getByRole('button', { name: 'Pause recording.wav' }));
     await expect(await list.findByText('paused')).toBeVisible();
     await expect(canvas.getByText(/0\/1 attached/)).toBeVisible();
   },
