@@ -11,10 +11,19 @@ import type { UploadError } from '../protocol/errors.js';
  * refusal turns forms off for the rest of the session: the refused file is
  * re-signed as a PUT at once, files already holding a form URL re-sign before
  * sending it, and later files are signed as PUTs from the start.
+ *
+ * A store may also refuse a form with no CORS headers (R2's own CORS example
+ * allows only PUT and GET), and a bucket rule without POST hides even a
+ * success: the page sees a network error either way. A form that fails so
+ * before any form of the session has worked is taken for the same refusal:
+ * forms go off (a network blip at that moment costs only the preflights of
+ * PUTs). That file's retry, counted as one since it may be a real network
+ * failure, goes by PUT.
  */
 export class FormPostPolicy {
   readonly #maxSize: number;
   #refused = false;
+  #worked = false;
 
   /** Files up to `maxSize` bytes may go as forms; 0 (or less) never. */
   constructor(maxSize: number) {
@@ -29,6 +38,16 @@ export class FormPostPolicy {
   /** The store said it has no POST Object: every later file goes by PUT. */
   refuse(): void {
     this.#refused = true;
+  }
+
+  /** A form POST stored its file: forms work here, and a later unreadable failure is the network's. */
+  stored(): void {
+    this.#worked = true;
+  }
+
+  /** A form POST got no answer the page could read: before any form has worked, no more forms. */
+  unreadable(): void {
+    if (!this.#worked) this.#refused = true;
   }
 }
 

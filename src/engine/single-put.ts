@@ -20,11 +20,14 @@ async function signAndPut(context: TransferContext): Promise<TransferResult> {
   let signed: Extract<PresignPutResult, { ok: true }> | undefined;
 
   let file = context.file;
+  // Off for this file once one of its forms went unanswered (FormPostPolicy): its retry goes by PUT.
+  let formsForThisFile = true;
+  const mayPost = () => formsForThisFile && (context.formPost?.allows(context.data.size) ?? false);
   const sign = async () => {
     if (context.checksum && file.checksum === undefined) {
       file = { ...file, checksum: await (context.digest ?? lazyDigest)(context.checksum, context.data) };
     }
-    const result = await client.presignPut(file, signal, context.formPost?.allows(context.data.size) ?? false);
+    const result = await client.presignPut(file, signal, mayPost());
     if (!result.ok) {
       throw new UploadError({
         code: 'endpoint_refused',
@@ -46,9 +49,7 @@ async function signAndPut(context: TransferContext): Promise<TransferResult> {
   let fellBack = false;
   // A form URL is used only while the session still sends forms: once the store refused one, re-sign as a PUT.
   const usable = (request: typeof signed): request is NonNullable<typeof signed> =>
-    request !== undefined &&
-    !expiresSoon(request.expiresAt, client.now()) &&
-    (request.method !== 'POST' || (context.formPost?.allows(context.data.size) ?? false));
+    request !== undefined && !expiresSoon(request.expiresAt, client.now()) && (request.method !== 'POST' || mayPost());
   const attempt = async (): Promise<{ request: Extract<PresignPutResult, { ok: true }>; etag: string | undefined }> => {
     const sentBefore = attempted;
     attempted = true;
@@ -72,6 +73,7 @@ async function signAndPut(context: TransferContext): Promise<TransferResult> {
           signed = undefined;
         },
       );
+      if (request.method === 'POST') context.formPost?.stored();
       return { request: request as Extract<PresignPutResult, { ok: true }>, etag: result.etag as string | undefined };
     } catch (error) {
       if (sentBefore && sent !== undefined && sent === signed && error instanceof UploadError && error.status === 412) {
@@ -86,6 +88,11 @@ async function signAndPut(context: TransferContext): Promise<TransferResult> {
         signed = undefined;
         attempted = false;
         return attempt();
+      }
+      if (signed?.method === 'POST' && error instanceof UploadError && error.code === 'storage_unreachable') {
+        formsForThisFile = false;
+        context.formPost?.unreadable();
+        signed = undefined;
       }
       throw error;
     }

@@ -140,4 +140,26 @@ describe('stores as their documentation describes them (store-quirks proxy in fr
     expect(formPosts.length).toBeLessThanOrEqual(6);
     expect(puts.filter((request) => request.status === 200)).toHaveLength(300);
   });
+
+  it('on an R2-like store whose CORS rule does not allow POST (its 501 reaches the page as a network error), the widget at its defaults uploads 100 small files byte-identical, each form sent at most once', async () => {
+    await commands.s3SetStoreQuirks({ profile: 'r2', opaquePostRefusal: true });
+    run++;
+    const files = Array.from({ length: 100 }, (_, index) => randomFile(`r2-opaque-${run}-${index}.txt`, 1024 + index, 'text/plain'));
+    const { batch } = renderUploader();
+    const started = performance.now();
+    dropFiles(files);
+    const results = await batch;
+    const seconds = (performance.now() - started) / 1000;
+    await expectAllStoredIdentically(files, results);
+    const requests = await commands.s3Requests();
+    const formPosts = requests.filter(isFormPost);
+    console.log(
+      `[store-quirks] R2-like, POST not in the CORS rule, signer not told: 100 files in ${seconds.toFixed(2)} s; ${formPosts.length} form POSTs, ` +
+        `${requests.filter((request) => request.method === 'PUT').length} PUTs`,
+    );
+    const formKeys = formPosts.map((request) => request.formKey);
+    expect(new Set(formKeys).size).toBe(formKeys.length);
+    expect(formPosts.length).toBeGreaterThan(0);
+    expect(formPosts.length).toBeLessThanOrEqual(6);
+  });
 });

@@ -398,6 +398,15 @@ describe('s3 proxy', () => {
       expect(upstream.hits.map((hit) => hit.method)).toEqual(['POST']);
     });
 
+    it('R2-like with opaquePostRefusal: the 501 to a form carries no CORS headers (a network error to the page)', async () => {
+      proxy.setStoreQuirks({ profile: 'r2', opaquePostRefusal: true });
+      const reply = await send(proxy.url, '/bucket/', { method: 'POST', ...form('k', randomBytes(10)) });
+      expect(reply.status).toBe(501);
+      expect(reply.headers['access-control-allow-origin']).toBeUndefined();
+      const put = await putWith({ Origin: 'http://app.test', 'x-amz-acl': 'public-read' });
+      expect(put.headers['access-control-allow-origin']).toBe('http://app.test');
+    });
+
     it('R2-like: 501 for x-amz-acl (public-read always; private only with strictAcl, as R2’s answer to it is undocumented)', async () => {
       proxy.setStoreQuirks({ profile: 'r2' });
       const publicRead = await putWith({ 'x-amz-acl': 'public-read' });

@@ -377,6 +377,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     code: string,
     message: string,
     detailXml = '',
+    cors = true,
   ) {
     const body =
       req.method === 'HEAD'
@@ -388,8 +389,9 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
       'Content-Type': 'application/xml',
       'Content-Length': Buffer.byteLength(body),
       'x-amz-request-id': `s3-proxy-${record.id}`,
-      'Access-Control-Allow-Origin': req.headers.origin ?? '*',
-      ...(expose ? { 'Access-Control-Expose-Headers': expose } : {}),
+      ...(cors
+        ? { 'Access-Control-Allow-Origin': req.headers.origin ?? '*', ...(expose ? { 'Access-Control-Expose-Headers': expose } : {}) }
+        : {}),
       Vary: 'Origin',
     };
     if (status === 503) headers['Retry-After'] = '1';
@@ -452,7 +454,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     const refuse = async (refusal: Omit<QuirkRefusal, 'rule'>) => {
       await sleep(halfRtt());
       if (res.destroyed) return;
-      sendError(req, res, record, refusal.status, refusal.code, refusal.message, refusal.detailXml);
+      sendError(req, res, record, refusal.status, refusal.code, refusal.message, refusal.detailXml, !refusal.withoutCors);
     };
     if (decision.refusal) {
       record.quirk = decision.refusal.rule;

@@ -27,6 +27,12 @@ export interface StoreQuirks {
    * answers to `private` is not documented, so by default `private` passes.
    */
   strictAcl?: boolean;
+  /**
+   * R2 and B2: refuse a form POST without CORS headers, as a store does when
+   * the bucket's rule does not allow POST (R2's own example allows PUT and GET
+   * only): the page sees a network error, not the 501.
+   */
+  opaquePostRefusal?: boolean;
 }
 
 export interface QuirkRequest {
@@ -46,6 +52,8 @@ export interface QuirkRefusal {
   message: string;
   /** More XML elements inside <Error>, already escaped (AWS's <HeadersNotSigned>). */
   detailXml?: string;
+  /** Answer without CORS headers: a browser script cannot read the answer. */
+  withoutCors?: boolean;
 }
 
 export interface QuirkDecision {
@@ -122,7 +130,7 @@ export class StoreQuirkRules {
 
   decide(req: QuirkRequest): QuirkDecision {
     const refusal = this.#refusal(req);
-    if (refusal) return { refusal };
+    if (refusal) return { refusal: formPost(req) && this.quirks.opaquePostRefusal ? { ...refusal, withoutCors: true } : refusal };
     if (this.quirks.profile === 'r2' && completeMultipart(req)) return { inspectBody: (body) => this.#unequalParts(req, body) };
     const slotKey = this.#slotKey(req);
     if (slotKey === undefined || !this.#inFlight) return {};
