@@ -8,31 +8,16 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListMultipartUploadsCommand,
-  PutBucketCorsCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { createServer, type ViteDevServer } from 'vite';
+import { join } from 'node:path';
+import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSignHandler, toNodeListener } from '../../src/server/index.js';
 import { ENGINES, type EngineDriver, type EngineName, launch } from '../engines/drivers.js';
-import { type RgwServer, startRgw } from '../support/rgw.js';
-import { testS3Client } from '../support/s3-client.js';
-import { maxConcurrent, type S3Proxy, startS3Proxy } from '../support/s3-proxy.js';
+import { type EnginesHarness, startEnginesHarness, until } from '../engines/harness.js';
+import { maxConcurrent } from '../support/s3-proxy.js';
 
 const MiB = 1024 * 1024;
-const BUCKET = 'engines';
-let rgw: RgwServer;
-let s3: S3Client;
-let proxy: S3Proxy;
-let vite: ViteDevServer;
-let origin: string;
+let harness: EnginesHarness;
 let directory: string;
 
 /** Files on disk, as a person would choose them; each with its digest. */
@@ -49,56 +34,11 @@ function file(name: string, size: number): string {
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 's3du-engines-'));
-  rgw = await startRgw();
-  s3 = testS3Client(rgw);
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  proxy = await startS3Proxy({ upstream: rgw.endpoint });
-  const signer = toNodeListener(
-    createSignHandler({
-      bucket: BUCKET,
-      endpoint: proxy.url,
-      region: rgw.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
-      secret: 'engines-secret-engines-secret-engines',
-      prefix: 'engines',
-      onError: false,
-    }),
-  );
-  vite = await createServer({
-    root: resolve(import.meta.dirname, '../engines/page'),
-    configFile: false,
-    logLevel: 'silent',
-    publicDir: false,
-    server: { host: '127.0.0.1', port: 0 },
-    plugins: [
-      {
-        name: 'engines-signer',
-        configureServer(server) {
-          server.middlewares.use('/api/upload', (request, response) => void signer(request, response));
-        },
-      },
-    ],
-  });
-  await vite.listen();
-  const address = vite.httpServer?.address() as AddressInfo | undefined;
-  if (!address) throw new Error("the page's server did not start");
-  origin = `http://127.0.0.1:${address.port}`;
-  await s3.send(
-    new PutBucketCorsCommand({
-      Bucket: BUCKET,
-      CORSConfiguration: {
-        CORSRules: [{ AllowedOrigins: [origin], AllowedMethods: ['PUT', 'POST', 'GET'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'] }],
-      },
-    }),
-  );
+  harness = await startEnginesHarness();
 }, 180_000);
 
 afterAll(async () => {
-  await vite?.close();
-  await proxy?.close();
-  s3?.destroy();
-  await rgw?.stop();
+  await harness?.stop();
   if (directory) rmSync(directory, { recursive: true, force: true });
 });
 
@@ -109,31 +49,21 @@ interface Finished {
   error?: string;
 }
 
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value).slice(0, 400)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 async function stored(key: string): Promise<string> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  const object = await harness.s3.send(new GetObjectCommand({ Bucket: harness.bucket, Key: key }));
   const bytes = await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
   return createHash('sha256').update(bytes).digest('hex');
 }
 
 async function openUploads(): Promise<number> {
-  return (await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads?.length ?? 0;
+  return (await harness.s3.send(new ListMultipartUploadsCommand({ Bucket: harness.bucket }))).Uploads?.length ?? 0;
 }
 
 describe.each(ENGINES)('in %s', (engine: EngineName) => {
   let browser: EngineDriver;
   /** Opens a fresh page, chooses the files, and waits until each has finished. */
   async function upload(names: string[], query = ''): Promise<Finished[]> {
-    await browser.open(`${origin}/${query}`);
+    await browser.open(`${harness.origin}/${query}`);
     await until('the page', () => browser.evaluate<boolean>('typeof window.e2e === "object"'), Boolean, 60_000);
     await browser.chooseFiles(
       '#files',
@@ -156,14 +86,14 @@ describe.each(ENGINES)('in %s', (engine: EngineName) => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    proxy.setFaultPolicy(undefined);
+    harness.proxy.setFaultPolicy(undefined);
   });
 
   it(`${engine}: uploads a 5 MiB file with one PUT, byte-identical`, async () => {
     file('single.bin', 5 * MiB);
-    proxy.reset();
+    harness.proxy.reset();
     await expectIntact(await upload(['single.bin']), ['single.bin']);
-    expect(proxy.requests().filter((request) => request.method === 'PUT')).toHaveLength(1);
+    expect(harness.proxy.requests().filter((request) => request.method === 'PUT')).toHaveLength(1);
   });
 
   it(`${engine}: uploads 20 small files at once, each byte-identical`, async () => {
@@ -174,28 +104,28 @@ describe.each(ENGINES)('in %s', (engine: EngineName) => {
 
   it(`${engine}: uploads 24 MiB by multipart with parts in parallel, byte-identical, no upload left open`, async () => {
     file('multi.bin', 24 * MiB);
-    proxy.reset();
+    harness.proxy.reset();
     await expectIntact(await upload(['multi.bin'], `?multipartThreshold=${16 * MiB}&partSize=${5 * MiB}`), ['multi.bin']);
     const parts = (request: { method: string; query: Record<string, string> }) => request.method === 'PUT' && 'partNumber' in request.query;
-    expect(proxy.requests().filter(parts)).toHaveLength(5);
-    expect(maxConcurrent(proxy.requests(), parts)).toBeGreaterThanOrEqual(2);
+    expect(harness.proxy.requests().filter(parts)).toHaveLength(5);
+    expect(maxConcurrent(harness.proxy.requests(), parts)).toBeGreaterThanOrEqual(2);
     expect(await openUploads()).toBe(0);
   });
 
   it(`${engine}: cancel in the middle of a multipart upload leaves no multipart upload behind`, async () => {
     file('cancel.bin', 40 * MiB);
-    proxy.reset();
+    harness.proxy.reset();
     // Parts wait a second at the proxy, so the upload is surely in the middle when canceled.
-    proxy.setFaultPolicy((request) =>
+    harness.proxy.setFaultPolicy((request) =>
       request.method === 'PUT' && 'partNumber' in request.query ? { kind: 'delay', ms: 1000 } : undefined,
     );
     try {
-      await browser.open(`${origin}/?partSize=${5 * MiB}`);
+      await browser.open(`${harness.origin}/?partSize=${5 * MiB}`);
       await until('the page', () => browser.evaluate<boolean>('typeof window.e2e === "object"'), Boolean, 60_000);
       await browser.chooseFiles('#files', [files.get('cancel.bin')?.path ?? '']);
       await until(
         `${engine}: a part on its way`,
-        async () => proxy.requests().filter((request) => request.method === 'PUT').length,
+        async () => harness.proxy.requests().filter((request) => request.method === 'PUT').length,
         (count) => count > 0,
       );
       await browser.evaluate('window.e2e.cancelAll()');
@@ -206,15 +136,15 @@ describe.each(ENGINES)('in %s', (engine: EngineName) => {
       );
       await until(`${engine}: no multipart upload open`, openUploads, (count) => count === 0, 30_000);
     } finally {
-      proxy.setFaultPolicy(undefined);
+      harness.proxy.setFaultPolicy(undefined);
     }
   });
 
   it(`${engine}: retries after injected faults (503 SlowDown, a reset) and ends byte-identical`, async () => {
     file('retry.bin', 2 * MiB);
-    proxy.reset();
+    harness.proxy.reset();
     let faults = 0;
-    proxy.setFaultPolicy((request) => {
+    harness.proxy.setFaultPolicy((request) => {
       if (request.method !== 'PUT' || faults >= 2) return undefined;
       faults++;
       return faults === 1 ? { kind: 'status', status: 503, code: 'SlowDown' } : { kind: 'reset', afterBytes: 1024 };
@@ -222,9 +152,9 @@ describe.each(ENGINES)('in %s', (engine: EngineName) => {
     try {
       await expectIntact(await upload(['retry.bin']), ['retry.bin']);
       expect(faults).toBe(2);
-      expect(proxy.requests().filter((request) => request.method === 'PUT').length).toBeGreaterThanOrEqual(3);
+      expect(harness.proxy.requests().filter((request) => request.method === 'PUT').length).toBeGreaterThanOrEqual(3);
     } finally {
-      proxy.setFaultPolicy(undefined);
+      harness.proxy.setFaultPolicy(undefined);
     }
   });
 });
