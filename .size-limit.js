@@ -12,7 +12,9 @@ export default [
     ignore: ['react', 'react-dom', 'react/jsx-runtime'],
     gzip: true,
     modifyEsbuildConfig: lazyChunks,
-    limit: '30 KiB',
+    // 30 KiB until the widget's accessibility work (issue #13: announcements, grouped refusals, bulk
+    // actions, failures in words, focus kept) and the engine's store healing (#11) took it to 31.0 kB.
+    limit: '31 KiB',
   },
   {
     name: 's3-direct-upload (core uploader with its dependencies)',
