@@ -30,7 +30,10 @@ export interface UploaderOptions extends SignClientOptions, Restrictions {
    * Files up to this many bytes go up as S3 POST Object forms: browsers send
    * those without the CORS preflight a PUT costs, one round trip instead of
    * two, but report no progress until they finish. The bucket's CORS rule
-   * must allow POST. Default 256 KiB; 0 sends every file with PUT.
+   * must allow POST. A store without POST Object (R2, B2), or a rule that
+   * hides the answer to forms, turns them off for the session at the first
+   * refusal: that file and every later one go by PUT. Default 256 KiB; 0
+   * sends every file with PUT.
    */
   formPostMaxSize?: number;
   /** Start uploading as soon as files are added. Default true. */
