@@ -1,3 +1,4 @@
+import { formatBytes as formatSize, formatSpeed } from '../react/format.js';
 /**
  * Progress of a `put`, on stderr: a redrawn block of bars on a terminal, plain
  * lines elsewhere (CI logs), nothing with --quiet. Lines that must stay
@@ -30,27 +31,25 @@ export interface Progress {
   close(): void;
 }
 
-const MiB = 1024 * 1024;
 const REDRAW_MS = 100;
 const MAX_BARS = 8;
 const BAR_WIDTH = 16;
 
+/**
+ * Sizes and rates in the widget's convention (src/react/format.ts): decimal
+ * units as their symbols say (1 MB = 1,000,000 bytes), in English, with a plain
+ * space for terminals and logs.
+ */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
+  return plain(formatSize(bytes, 'en'));
 }
 
-/** MiB/s with two decimals; `-` when no time has passed. */
+/** "12.3 MB/s"; `-` when no time has passed. */
 export function formatRate(bytes: number, seconds: number): string {
-  return seconds > 0 ? `${(bytes / MiB / seconds).toFixed(2)} MiB/s` : '- MiB/s';
+  return seconds > 0 ? plain(formatSpeed(bytes / seconds, 'en')) : '- MB/s';
 }
+
+const plain = (text: string) => text.replaceAll('\u00a0', ' ');
 
 export function createProgress(mode: ProgressMode, stream: Writable, files: ProgressFile[]): Progress {
   if (mode === 'tty') return new TtyProgress(stream, files);

@@ -238,7 +238,8 @@ describe('s3-direct-upload put', () => {
     expect(bigHead.ContentType).toBe('application/octet-stream');
     expect(await openUploads()).toBe(0);
     // Not a terminal: plain progress lines on stderr.
-    expect(run.stderr).toContain(`start  ${bigFile} (50.0 MiB)`);
+    // Decimal units, as the widget shows them: 50 MiB is 52.4 MB.
+    expect(run.stderr).toContain(`start  ${bigFile} (52.4 MB)`);
     expect(run.stderr).toMatch(/build-artifacts\.bin 50% \(/);
     expect(run.stderr).toMatch(/2 of 2 files uploaded/);
   });
@@ -246,7 +247,9 @@ describe('s3-direct-upload put', () => {
   it('prints a line per uploaded file, and exits 1 when the endpoint refuses the token', async () => {
     const ok = await cli(['put', smallFile, '--sign-url', signUrl, '-H', `Authorization: Bearer ${TOKEN}`]);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/^done {3}\S+build\.log -> ci\/[0-9a-f-]{36}\/build\.log \(20 bytes, \d+\.\d\d s, \d+\.\d\d MiB\/s\)\n$/);
+    expect(ok.stdout).toMatch(
+      /^done {3}\S+build\.log -> ci\/[0-9a-f-]{36}\/build\.log \(20 bytes, \d+\.\d\d s, [\d.,]+ (byte|kB|MB|GB)\/s\)\n$/,
+    );
 
     const refused = await cli(['put', smallFile, '--sign-url', signUrl, '-H', 'Authorization: Bearer wrong']);
     expect(refused.code).toBe(1);
@@ -458,7 +461,13 @@ describe('CLI helpers (pure)', () => {
     expect(rule.AllowedOrigins).toEqual(['https://a.example']);
     const other = { AllowedOrigins: ['https://b.example'], AllowedMethods: ['GET'] };
     const stale = { ...uploadCorsRule(['https://old.example']) };
-    expect(mergeCorsRules([stale, other], rule)).toEqual([rule, other]);
+    // An earlier rule of ours gives its origins to the new one (a second app does not lock out the first)…
+    expect(mergeCorsRules([stale, other], rule)).toEqual([
+      { ...rule, AllowedOrigins: ['https://old.example', 'https://a.example'] },
+      other,
+    ]);
+    // …unless replaced.
+    expect(mergeCorsRules([stale, other], rule, true)).toEqual([rule, other]);
     expect(() => uploadCorsConfiguration([])).toThrow();
   });
 
