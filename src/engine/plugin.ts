@@ -183,7 +183,9 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
       for (;;) {
         const file = this.uppy.getFile(fileId);
         if (!file) return;
-        if (file.isPaused) running.reason = 'pause';
+        // Uppy's own pause flag starts a pause — but never puts one back over a cancel or removal,
+        // which clear the flag only after this loop has seen them.
+        if (file.isPaused && !running.reason) running.reason = 'pause';
         if (running.reason === 'pause') {
           running.resumed = deferred();
           await running.resumed.promise;

@@ -241,6 +241,35 @@ describe('Uploader', () => {
     expect(log.calls.map((call) => call.operation)).not.toContain('complete-multipart');
   });
 
+  it('cancel works on a paused file: it ends canceled, its multipart upload aborted, and stays so', async () => {
+    const { log, handlers } = fakeEndpoint();
+    let releasePart: () => void = () => {};
+    const partHeld = new Promise<void>((resolve) => {
+      releasePart = resolve;
+    });
+    server.use(
+      http.put('http://s3.test/*', async () => {
+        await partHeld;
+        return undefined;
+      }),
+      ...handlers,
+    );
+    const { uploader } = start({ multipartThreshold: 5 * MiB });
+    const {
+      added: [id],
+    } = uploader.addFiles([file('big.bin', 12 * MiB)]);
+    await expect.poll(() => log.calls.some((call) => call.operation === 'sign-parts')).toBe(true);
+    uploader.pause(id as string);
+    await expect.poll(() => uploader.getSnapshot().files[0]?.status).toBe('paused');
+    uploader.cancel(id as string);
+    releasePart();
+    await expect.poll(() => uploader.getSnapshot().files[0]?.status).toBe('canceled');
+    await expect.poll(() => log.calls.map((call) => call.operation)).toContain('abort-multipart');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(uploader.getSnapshot().files[0]?.status).toBe('canceled');
+    expect(log.calls.map((call) => call.operation)).not.toContain('complete-multipart');
+  });
+
   it('does not restart failed or canceled files when new files are added', async () => {
     const { log, handlers } = fakeEndpoint((request) =>
       request.operation === 'presign-put' && request.files[0]?.name === 'bad.txt'
