@@ -145,14 +145,13 @@ type Listener = () => void;
  * the shape React's useSyncExternalStore expects).
  */
 export class Uploader {
-  /** The Uppy instance underneath, for what this API does not cover. */
-  readonly uppy: Uppy<UploadMeta, UploadBody>;
-  readonly #plugin: S3UploadPlugin;
-  readonly #options: UploaderOptions;
+  #uppy: Uppy<UploadMeta, UploadBody> | undefined;
+  #pluginInstance: S3UploadPlugin | undefined;
+  #options: UploaderOptions;
+  readonly #client: SignClient;
   readonly #listeners = new Set<Listener>();
   readonly #fileCache = new WeakMap<object, { error: unknown; canceled: boolean; value: UploadFile }>();
   #snapshot: UploaderSnapshot;
-  #unload?: () => void;
   #offline = false;
   #stale = false;
   #lastNotify = 0;
@@ -171,51 +170,111 @@ export class Uploader {
     this.#onStateUpdate();
   };
 
+  /**
+   * A pure constructor: nothing is listened to and nothing is requested until
+   * first use, a `subscribe` or `addFiles` (so a React StrictMode double
+   * render leaks nothing).
+   */
   constructor(options: UploaderOptions) {
     this.#options = options;
-    this.uppy = new Uppy<UploadMeta, UploadBody>({
-      autoProceed: false,
-      allowMultipleUploadBatches: true,
-      // Failures reach the app through state and callbacks; the console stays quiet.
-      logger: { debug: () => {}, warn: () => {}, error: () => {} },
-    });
-    this.uppy.use(S3UploadPlugin, {
-      client: new SignClient(options),
-      multipartThreshold: options.multipartThreshold ?? 16 * MiB,
-      ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
-      maxConcurrentRequests: options.maxConcurrentRequests ?? 6,
-      concurrencyPerHost: options.maxConcurrentRequests === undefined,
-      formPostMaxSize: options.formPostMaxSize ?? 256 * KiB,
-      signBatchSize: 20,
-      retry: { ...DEFAULT_RETRY, ...options.retry },
-      progressIntervalMs: 100,
-      stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
-      fileRetryBudget: options.retry?.perFile ?? DEFAULT_FILE_RETRY_BUDGET,
-      ...(options.checksum ? { checksum: options.checksum } : {}),
-      ...resumeOption(options.resume),
-    });
-    this.#plugin = this.uppy.getPlugin('S3DirectUpload') as unknown as S3UploadPlugin;
-    this.#snapshot = this.#computeSnapshot();
+    this.#client = new SignClient(options);
     this.#resumable = resumeOption(options.resume).resume !== undefined;
-    if (this.#resumable) void this.#plugin.purgeExpiredResumable();
-    this.uppy.on('state-update', this.#onStateUpdate);
-    this.uppy.on('upload-success', this.#onUploadSuccess);
-    this.uppy.on('upload-error', this.#onUploadError);
-    this.uppy.on('upload-progress', this.#onUploadProgress);
-    this.uppy.on('complete', this.#onComplete);
-    if (typeof window !== 'undefined') {
-      // Leaving the page: resumable uploads stay open (remembered, and aborted if
-      // nobody comes back within maxAgeMs); without resume they are aborted now.
-      this.#unload = () => (this.#resumable ? this.#plugin.prepareToLeave() : this.#plugin.abortAllMultipart());
-      window.addEventListener('pagehide', this.#unload);
-      window.addEventListener('offline', this.#onOffline);
-      window.addEventListener('online', this.#onOnline);
-      this.#offline = navigator.onLine === false;
+    this.#snapshot = this.#computeSnapshot();
+  }
+
+  /**
+   * The Uppy instance underneath, for what this API does not cover. Made on
+   * first use (a subscriber, a file, an action): Uppy's constructor listens
+   * to the page, and an uploader nobody uses must leave nothing behind.
+   */
+  get uppy(): Uppy<UploadMeta, UploadBody> {
+    if (!this.#uppy) {
+      const options = this.#options;
+      const uppy = new Uppy<UploadMeta, UploadBody>({
+        autoProceed: false,
+        allowMultipleUploadBatches: true,
+        // Failures reach the app through state and callbacks; the console stays quiet.
+        logger: { debug: () => {}, warn: () => {}, error: () => {} },
+      });
+      uppy.use(S3UploadPlugin, {
+        client: this.#client,
+        multipartThreshold: options.multipartThreshold ?? 16 * MiB,
+        ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+        maxConcurrentRequests: options.maxConcurrentRequests ?? 6,
+        concurrencyPerHost: options.maxConcurrentRequests === undefined,
+        formPostMaxSize: options.formPostMaxSize ?? 256 * KiB,
+        signBatchSize: 20,
+        retry: { ...DEFAULT_RETRY, ...options.retry },
+        progressIntervalMs: 100,
+        stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
+        fileRetryBudget: options.retry?.perFile ?? DEFAULT_FILE_RETRY_BUDGET,
+        ...(options.checksum ? { checksum: options.checksum } : {}),
+        ...resumeOption(options.resume),
+      });
+      this.#uppy = uppy;
+      this.#pluginInstance = uppy.getPlugin('S3DirectUpload') as unknown as S3UploadPlugin;
+      uppy.on('state-update', this.#onStateUpdate);
+      uppy.on('upload-success', this.#onUploadSuccess);
+      uppy.on('upload-error', this.#onUploadError);
+      uppy.on('upload-progress', this.#onUploadProgress);
+      uppy.on('complete', this.#onComplete);
     }
+    return this.#uppy;
+  }
+
+  get #plugin(): S3UploadPlugin {
+    if (!this.#pluginInstance) void this.uppy;
+    return this.#pluginInstance as S3UploadPlugin;
+  }
+
+  /** Leaving the page: resumable uploads stay open (remembered, and aborted if nobody comes back within maxAgeMs); without resume they are aborted now. */
+  #onPageHide = () => (this.#resumable ? this.#plugin.prepareToLeave() : this.#plugin.abortAllMultipart());
+  #attached = false;
+  #purged = false;
+
+  /**
+   * Side effects start with first use — a subscriber or a file added — and
+   * end with `destroy`: the page's events, and the clean-up of expired
+   * resumable uploads (once).
+   */
+  #attach(): void {
+    if (this.#attached) return;
+    this.#attached = true;
+    if (this.#resumable && !this.#purged) {
+      this.#purged = true;
+      void this.#plugin.purgeExpiredResumable();
+    }
+    if (typeof window === 'undefined') return;
+    window.addEventListener('pagehide', this.#onPageHide);
+    window.addEventListener('offline', this.#onOffline);
+    window.addEventListener('online', this.#onOnline);
+    if (navigator.onLine === false && !this.#offline) this.#onOffline();
+  }
+
+  #detach(): void {
+    if (!this.#attached) return;
+    this.#attached = false;
+    if (typeof window === 'undefined') return;
+    window.removeEventListener('pagehide', this.#onPageHide);
+    window.removeEventListener('offline', this.#onOffline);
+    window.removeEventListener('online', this.#onOnline);
+  }
+
+  /**
+   * Takes new options while files are in the list (a React hook calls it on
+   * every render): the endpoint (`signUrl`, `headers`, `credentials`,
+   * `timeoutMs`), the restrictions, `metadata`, `autoUpload` and every
+   * callback follow at once. Transfer settings (part size, thresholds,
+   * concurrency, retry, checksum, resume) are read when the uploader is made.
+   */
+  setOptions(options: UploaderOptions): void {
+    this.#options = options;
+    this.#client.setOptions(options);
   }
 
   subscribe = (listener: Listener): (() => void) => {
     this.#listeners.add(listener);
+    this.#attach();
     return () => this.#listeners.delete(listener);
   };
 
@@ -230,6 +289,7 @@ export class Uploader {
 
   /** Adds files; each one the restrictions refuse is returned with the reason. Starts them when `autoUpload`. */
   addFiles(files: Iterable<File | Blob> | ArrayLike<File | Blob>): AddFilesResult {
+    this.#attach();
     const result: AddFilesResult = { added: [], rejected: [] };
     const existing = this.uppy.getFiles();
     const current = { count: existing.length, bytes: existing.reduce((sum, file) => sum + (file.size ?? 0), 0) };
@@ -357,10 +417,10 @@ export class Uploader {
   }
 
   destroy(): void {
-    if (this.#unload) {
-      window.removeEventListener('pagehide', this.#unload);
-      window.removeEventListener('offline', this.#onOffline);
-      window.removeEventListener('online', this.#onOnline);
+    this.#detach();
+    if (!this.#uppy) {
+      this.#listeners.clear();
+      return;
     }
     this.uppy.off('state-update', this.#onStateUpdate);
     this.uppy.off('upload-success', this.#onUploadSuccess);
@@ -431,8 +491,8 @@ export class Uploader {
   }
 
   #computeSnapshot(): UploaderSnapshot {
-    const pluginState = (this.#plugin.getPluginState() ?? { errors: {}, canceled: {} }) as PluginState;
-    const files = this.uppy.getFiles().map((file) => this.#toUploadFile(file, pluginState));
+    const pluginState = (this.#pluginInstance?.getPluginState() ?? { errors: {}, canceled: {} }) as PluginState;
+    const files = (this.#uppy?.getFiles() ?? []).map((file) => this.#toUploadFile(file, pluginState));
     const totals: UploadTotals = {
       files: files.length,
       bytesTotal: 0,

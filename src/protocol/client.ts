@@ -35,15 +35,25 @@ interface PendingPresign {
 }
 
 /** Talks to the app's signing endpoint: adds auth, times out, validates every answer. */
+function endpointName(options: SignClientOptions): string {
+  return typeof options.signUrl === 'string' ? `The signing endpoint ${options.signUrl}` : 'The signUrl function';
+}
+
 export class SignClient {
-  readonly #options: SignClientOptions;
-  readonly #endpointName: string;
+  #options: SignClientOptions;
+  #endpointName: string;
   #pendingPresigns: PendingPresign[] = [];
   #clockOffsetMs = 0;
 
   constructor(options: SignClientOptions) {
     this.#options = options;
-    this.#endpointName = typeof options.signUrl === 'string' ? `The signing endpoint ${options.signUrl}` : 'The signUrl function';
+    this.#endpointName = endpointName(options);
+  }
+
+  /** Later calls go to the new endpoint, with the new headers and credentials. */
+  setOptions(options: SignClientOptions): void {
+    this.#options = options;
+    this.#endpointName = endpointName(options);
   }
 
   /**

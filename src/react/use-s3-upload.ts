@@ -74,24 +74,34 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
   latest.current = options;
   // Every refusal since the last dismissal, newest first: the engine's snapshot keeps only the latest 20.
   const refusals = useRef<readonly RejectedFile[]>([]);
+  /** The options the engine gets: the latest props, with callbacks and headers read at the moment they are used. */
+  const engineOptions = (current: UseS3UploadOptions): UploaderOptions => ({
+    ...current,
+    // Read on every request: headers given as an object or a function may change between renders.
+    headers: () => resolveHeaders(latest.current.headers),
+    metadata: (file) => {
+      const { metadata } = latest.current;
+      return (typeof metadata === 'function' ? metadata(file) : metadata) ?? {};
+    },
+    // Only when given: the engine skips the work of building what these receive when nobody listens.
+    ...(current.onFileAdded ? { onFileAdded: (file) => latest.current.onFileAdded?.(file) } : {}),
+    ...(current.onProgress ? { onProgress: (file, totals) => latest.current.onProgress?.(file, totals) } : {}),
+    onFileComplete: (result) => latest.current.onFileComplete?.(result),
+    onFileError: (result) => latest.current.onFileError?.(result),
+    onComplete: (results) => latest.current.onComplete?.(results),
+    onFileRejected: (rejection) => {
+      refusals.current = [rejection, ...refusals.current];
+      latest.current.onFileRejected?.(rejection);
+    },
+  });
+  // A pure constructor: a StrictMode double render makes a second uploader that nothing subscribes to, and so nothing leaks.
   const [[uploader, actions]] = useState(() => {
-    const created = new Uploader({
-      ...options,
-      // Read on every request: headers given as an object or a function may change between renders.
-      headers: () => resolveHeaders(latest.current.headers),
-      metadata: (file) => {
-        const { metadata } = latest.current;
-        return (typeof metadata === 'function' ? metadata(file) : metadata) ?? {};
-      },
-      onFileComplete: (result) => latest.current.onFileComplete?.(result),
-      onFileError: (result) => latest.current.onFileError?.(result),
-      onComplete: (results) => latest.current.onComplete?.(results),
-      onFileRejected: (rejection) => {
-        refusals.current = [rejection, ...refusals.current];
-        latest.current.onFileRejected?.(rejection);
-      },
-    });
+    const created = new Uploader(engineOptions(options));
     return [created, Object.fromEntries(ACTIONS.map((name) => [name, created[name].bind(created)])) as unknown as Actions] as const;
+  });
+  // Props changed after mount take effect: signUrl, restrictions, autoUpload… (the engine reads them from here on).
+  useEffect(() => {
+    uploader.setOptions(engineOptions(options));
   });
 
   // StrictMode mounts, unmounts and mounts again: destroy only if no mount follows.

@@ -1,0 +1,108 @@
+/**
+ * The hook follows its props after mount (TanStack Query's `setOptions`
+ * shape), and a StrictMode mount leaks nothing: each case failed before
+ * `Uploader.setOptions` and subscribe-time side effects.
+ */
+import { act, renderHook, waitFor } from '@testing-library/react';
+import { HttpResponse, http } from 'msw';
+import { StrictMode } from 'react';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { type UseS3UploadOptions, useS3Upload } from '../../src/react/index.js';
+import { fakeEndpoint, SIGN_URL } from './fake-endpoint.js';
+import { server } from './msw-server.js';
+
+const file = (name: string, size: number) => new File([new Uint8Array(size)], name, { type: 'text/plain' });
+const OTHER_SIGN_URL = 'http://app.test/api/other-upload';
+
+describe('useS3Upload follows its props', () => {
+  // Uppy looks at navigator.onLine 3 s after it is created, on a timer destroy() leaves running.
+  afterAll(() => new Promise((resolve) => setTimeout(resolve, 3000)));
+
+  it('signUrl changed after mount: the next file is signed by the new endpoint', async () => {
+    const { log, handlers } = fakeEndpoint();
+    const other: string[] = [];
+    server.use(
+      http.post(OTHER_SIGN_URL, async ({ request }) => {
+        other.push(((await request.json()) as { operation: string }).operation);
+        return HttpResponse.json({ error: { code: 'forbidden', message: 'No.' } }, { status: 403 });
+      }),
+      ...handlers,
+    );
+    const { result, rerender } = renderHook((props: UseS3UploadOptions) => useS3Upload(props), {
+      initialProps: { signUrl: SIGN_URL },
+    });
+    rerender({ signUrl: OTHER_SIGN_URL });
+    act(() => void result.current.addFiles([file('a.txt', 10)]));
+    await waitFor(() => expect(other).toContain('presign-put'));
+    expect(log.calls).toHaveLength(0);
+  });
+
+  it('restrictions changed after mount: files are checked against the new ones', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const { result, rerender } = renderHook((props: UseS3UploadOptions) => useS3Upload(props), {
+      initialProps: { signUrl: SIGN_URL, maxFileSize: 5, autoUpload: false },
+    });
+    act(() => void result.current.addFiles([file('first.txt', 10)]));
+    expect(result.current.rejected.map((rejection) => rejection.name)).toEqual(['first.txt']);
+    rerender({ signUrl: SIGN_URL, maxFileSize: 100, autoUpload: false });
+    let added: unknown;
+    act(() => {
+      added = result.current.addFiles([file('second.txt', 10)]);
+    });
+    expect(added).toMatchObject({ rejected: [] });
+    await waitFor(() => expect(result.current.files.map((entry) => entry.name)).toEqual(['second.txt']));
+  });
+
+  it('callbacks changed after mount: the new onFileAdded and onFileRejected are called, the old ones never', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const [oldAdded, newAdded, oldRejected, newRejected] = [vi.fn(), vi.fn(), vi.fn(), vi.fn()];
+    const { result, rerender } = renderHook((props: UseS3UploadOptions) => useS3Upload(props), {
+      initialProps: { signUrl: SIGN_URL, autoUpload: false, maxFileSize: 50, onFileAdded: oldAdded, onFileRejected: oldRejected },
+    });
+    rerender({ signUrl: SIGN_URL, autoUpload: false, maxFileSize: 50, onFileAdded: newAdded, onFileRejected: newRejected });
+    act(() => void result.current.addFiles([file('ok.txt', 10), file('big.txt', 100)]));
+    expect(newAdded).toHaveBeenCalledTimes(1);
+    expect(newRejected).toHaveBeenCalledTimes(1);
+    expect(oldAdded).not.toHaveBeenCalled();
+    expect(oldRejected).not.toHaveBeenCalled();
+  });
+
+  it('a StrictMode mount leaves the listeners one mount leaves, and none after unmount', async () => {
+    // Uploaders of earlier tests are destroyed a task after their unmount: let them go first.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const added = vi.spyOn(window, 'addEventListener');
+    const removed = vi.spyOn(window, 'removeEventListener');
+    const active = () =>
+      ['online', 'offline', 'pagehide'].map(
+        (type) => added.mock.calls.filter(([name]) => name === type).length - removed.mock.calls.filter(([name]) => name === type).length,
+      );
+    try {
+      const plain = renderHook(() => useS3Upload({ signUrl: SIGN_URL }));
+      const once = active();
+      expect(once.every((count) => count > 0)).toBe(true);
+      plain.unmount();
+      // The hook destroys its uploader a task after unmount (a StrictMode remount may follow).
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(active()).toEqual([0, 0, 0]);
+      const strict = renderHook(() => useS3Upload({ signUrl: SIGN_URL }), { wrapper: StrictMode });
+      expect(active()).toEqual(once);
+      strict.unmount();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(active()).toEqual([0, 0, 0]);
+    } finally {
+      added.mockRestore();
+      removed.mockRestore();
+    }
+  });
+
+  it('making an uploader calls nothing: the endpoint is not asked before files are added', async () => {
+    const { log, handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const { unmount } = renderHook(() => useS3Upload({ signUrl: SIGN_URL }), { wrapper: StrictMode });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(log.calls).toHaveLength(0);
+    unmount();
+  });
+});
