@@ -1,3 +1,5 @@
+/// <reference lib="esnext.disposable" preserve="true" />
+// @uppy/core's types use Symbol.dispose: with this, an app type-checking its libraries (skipLibCheck: false) needs no lib setting of its own.
 import Uppy, { type UppyFile } from '@uppy/core';
 import { SignClient, type SignClientOptions } from '../protocol/client.js';
 import { UploadError } from '../protocol/errors.js';
