@@ -44,7 +44,15 @@ export function S3Uploader({ className, locale: chosen, label, theme, size = 'de
 
   const classes = [unstyled ? 's3u-unstyled' : 's3u', size === 'compact' ? 's3u--compact' : '', className].filter(Boolean).join(' ');
   const touch = useCoarsePointer();
-  const dropLabel = label ?? (upload.isDragActive ? locale.dropLabelActive : touch ? locale.dropLabelTouch : locale.dropLabel);
+  const dropLabel =
+    label ??
+    (upload.isDragActive
+      ? locale.dropLabelActive
+      : touch
+        ? locale.dropLabelTouch
+        : options.pasteFromPage
+          ? locale.dropLabelPaste
+          : locale.dropLabel);
   return (
     // Direction and theme come from the page unless given: a `locale` sets its direction, `theme` forces one.
     <div ref={root} className={classes} dir={chosen?.dir} lang={locale.code} data-theme={theme}>

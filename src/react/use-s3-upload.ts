@@ -22,6 +22,12 @@ export interface UseS3UploadOptions extends UploaderOptions {
   multiple?: boolean;
   /** Nothing can be added while disabled. */
   disabled?: boolean;
+  /**
+   * Files pasted anywhere on the page are added (not only while the drop area
+   * has focus). A paste into a text field, or one another handler took, is
+   * left alone. Default false.
+   */
+  pasteFromPage?: boolean;
 }
 
 /** The file input's ref: a callback, which `<input ref>` accepts under React 18's types and React 19's. */
@@ -103,6 +109,20 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
   useEffect(() => {
     uploader.setOptions(engineOptions(options));
   });
+
+  // Page-level paste, when asked for: files only, never a paste meant for a text field.
+  const pasteFromPage = options.pasteFromPage === true;
+  useEffect(() => {
+    if (!pasteFromPage) return;
+    const onPaste = (event: globalThis.ClipboardEvent) => {
+      const files = event.clipboardData?.files;
+      if (event.defaultPrevented || latest.current.disabled || !files?.length || isEditable(event.target)) return;
+      event.preventDefault();
+      uploader.addFiles(files);
+    };
+    document.addEventListener('paste', onPaste);
+    return () => document.removeEventListener('paste', onPaste);
+  }, [pasteFromPage, uploader]);
 
   // StrictMode mounts, unmounts and mounts again: destroy only if no mount follows.
   useEffect(() => {
@@ -241,4 +261,12 @@ const pendingDestroy = new WeakMap<Uploader, ReturnType<typeof setTimeout>>();
 async function resolveHeaders(headers: UploaderOptions['headers']): Promise<HeadersInit> {
   if (typeof headers === 'function') return headers();
   return headers ?? {};
+}
+
+/** A text field, or anything editable: a paste there is text for it, not files for us. */
+function isEditable(target: EventTarget | null): boolean {
+  if (!(target instanceof Element)) return false;
+  if (target instanceof HTMLTextAreaElement) return true;
+  if (target instanceof HTMLInputElement) return target.type !== 'file';
+  return target.closest('[contenteditable]:not([contenteditable="false"])') !== null;
 }

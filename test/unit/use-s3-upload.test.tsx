@@ -3,11 +3,11 @@
  * shape), and a StrictMode mount leaks nothing: each case failed before
  * `Uploader.setOptions` and subscribe-time side effects.
  */
-import { act, renderHook, waitFor } from '@testing-library/react';
+import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
 import { StrictMode } from 'react';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type UseS3UploadOptions, useS3Upload } from '../../src/react/index.js';
+import { S3Uploader, type UseS3UploadOptions, useS3Upload } from '../../src/react/index.js';
 import { fakeEndpoint, SIGN_URL } from './fake-endpoint.js';
 import { server } from './msw-server.js';
 
@@ -104,5 +104,44 @@ describe('useS3Upload follows its props', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(log.calls).toHaveLength(0);
     unmount();
+  });
+});
+
+describe('paste from anywhere on the page (pasteFromPage)', () => {
+  const paste = (target: EventTarget, files: File[]) => {
+    const event = new Event('paste', { bubbles: true, cancelable: true });
+    Object.defineProperty(event, 'clipboardData', { value: { files } });
+    target.dispatchEvent(event);
+    return event;
+  };
+
+  it('adds files pasted on the page, not those pasted into a text field, and none without the option', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const field = document.body.appendChild(document.createElement('textarea'));
+    try {
+      const off = renderHook(() => useS3Upload({ signUrl: SIGN_URL, autoUpload: false }));
+      act(() => void paste(document.body, [file('ignored.txt', 1)]));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(off.result.current.files).toHaveLength(0);
+      off.unmount();
+
+      const on = renderHook(() => useS3Upload({ signUrl: SIGN_URL, autoUpload: false, pasteFromPage: true }));
+      act(() => void paste(field, [file('into-the-field.txt', 1)]));
+      let event: Event | undefined;
+      act(() => {
+        event = paste(document.body, [file('pasted.png', 1)]);
+      });
+      expect(event?.defaultPrevented).toBe(true);
+      await waitFor(() => expect(on.result.current.files.map((entry) => entry.name)).toEqual(['pasted.png']));
+      on.unmount();
+    } finally {
+      field.remove();
+    }
+  });
+
+  it('the drop area says so where it works', () => {
+    render(<S3Uploader signUrl={SIGN_URL} pasteFromPage />);
+    expect(screen.getByRole('button', { name: 'Drop files here, click to browse, or paste' })).toBeTruthy();
   });
 });

@@ -12,6 +12,7 @@ export const ar: UploaderLocale = {
   dropLabel: 'أفلت الملفات هنا أو انقر للاختيار',
   dropLabelTouch: 'اضغط لاختيار الملفات',
   dropLabelActive: 'أفلت لإضافة الملفات',
+  dropLabelPaste: 'أفلت الملفات هنا أو انقر للاستعراض أو الصقها',
   chooseFiles: 'اختر ملفات لرفعها',
   filesList: 'الملفات',
   totalProgress: 'التقدم الكلي للرفع',

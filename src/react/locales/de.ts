@@ -11,6 +11,7 @@ export const de: UploaderLocale = {
   dropLabel: 'Dateien hierher ziehen oder klicken, um auszuwählen',
   dropLabelTouch: 'Tippen, um Dateien auszuwählen',
   dropLabelActive: 'Loslassen, um die Dateien hinzuzufügen',
+  dropLabelPaste: 'Dateien hier ablegen, zum Auswählen klicken oder einfügen',
   chooseFiles: 'Dateien zum Hochladen auswählen',
   filesList: 'Dateien',
   totalProgress: 'Gesamtfortschritt des Hochladens',

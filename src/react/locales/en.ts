@@ -11,6 +11,7 @@ export const en: UploaderLocale = {
   dropLabel: 'Drop files here or click to browse',
   dropLabelTouch: 'Tap to choose files',
   dropLabelActive: 'Drop to add the files',
+  dropLabelPaste: 'Drop files here, click to browse, or paste',
   chooseFiles: 'Choose files to upload',
   filesList: 'Files',
   totalProgress: 'Total upload progress',

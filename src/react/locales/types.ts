@@ -16,6 +16,8 @@ export interface UploaderLocale {
   /** The drop area's text on touch screens, where there is nothing to drop from or click with. */
   dropLabelTouch: string;
   dropLabelActive: string;
+  /** The drop area's text when files pasted anywhere on the page are added (`pasteFromPage`). */
+  dropLabelPaste: string;
   chooseFiles: string;
   filesList: string;
   totalProgress: string;
