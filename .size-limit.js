@@ -22,7 +22,8 @@ export default [
     import: '{ createUploader }',
     gzip: true,
     modifyEsbuildConfig: lazyChunks,
-    limit: '25 KiB',
+    // 25 KiB until healing on stores without POST Object, create-only PUTs, setOptions and Uppy made on first use took it to 25.65 kB.
+    limit: '26 KiB',
   },
   {
     name: 'checksums (MD5, SHA-256, CRC32 in a Web Worker), loaded on first use',

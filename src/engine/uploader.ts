@@ -232,34 +232,22 @@ export class Uploader {
   /** Leaving the page: resumable uploads stay open (remembered, and aborted if nobody comes back within maxAgeMs); without resume they are aborted now. */
   #onPageHide = () => (this.#resumable ? this.#plugin.prepareToLeave() : this.#plugin.abortAllMultipart());
   #attached = false;
-  #purged = false;
 
   /**
    * Side effects start with first use — a subscriber or a file added — and
    * end with `destroy`: the page's events, and the clean-up of expired
-   * resumable uploads (once).
+   * resumable uploads.
    */
-  #attach(): void {
-    if (this.#attached) return;
-    this.#attached = true;
-    if (this.#resumable && !this.#purged) {
-      this.#purged = true;
-      void this.#plugin.purgeExpiredResumable();
-    }
+  #listen(on: boolean): void {
+    if (on === this.#attached) return;
+    this.#attached = on;
+    if (on && this.#resumable) void this.#plugin.purgeExpiredResumable();
     if (typeof window === 'undefined') return;
-    window.addEventListener('pagehide', this.#onPageHide);
-    window.addEventListener('offline', this.#onOffline);
-    window.addEventListener('online', this.#onOnline);
-    if (navigator.onLine === false && !this.#offline) this.#onOffline();
-  }
-
-  #detach(): void {
-    if (!this.#attached) return;
-    this.#attached = false;
-    if (typeof window === 'undefined') return;
-    window.removeEventListener('pagehide', this.#onPageHide);
-    window.removeEventListener('offline', this.#onOffline);
-    window.removeEventListener('online', this.#onOnline);
+    const method = on ? 'addEventListener' : 'removeEventListener';
+    window[method]('pagehide', this.#onPageHide);
+    window[method]('offline', this.#onOffline);
+    window[method]('online', this.#onOnline);
+    if (on && navigator.onLine === false && !this.#offline) this.#onOffline();
   }
 
   /**
@@ -276,7 +264,7 @@ export class Uploader {
 
   subscribe = (listener: Listener): (() => void) => {
     this.#listeners.add(listener);
-    this.#attach();
+    this.#listen(true);
     return () => this.#listeners.delete(listener);
   };
 
@@ -291,7 +279,7 @@ export class Uploader {
 
   /** Adds files; each one the restrictions refuse is returned with the reason. Starts them when `autoUpload`. */
   addFiles(files: Iterable<File | Blob> | ArrayLike<File | Blob>): AddFilesResult {
-    this.#attach();
+    this.#listen(true);
     const result: AddFilesResult = { added: [], rejected: [] };
     const existing = this.uppy.getFiles();
     const current = { count: existing.length, bytes: existing.reduce((sum, file) => sum + (file.size ?? 0), 0) };
@@ -419,7 +407,7 @@ export class Uploader {
   }
 
   destroy(): void {
-    this.#detach();
+    this.#listen(false);
     if (!this.#uppy) {
       this.#listeners.clear();
       return;
