@@ -1,10 +1,60 @@
 import type { Meta, StoryContext, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { formatBytes, type UseS3UploadOptions, useS3Upload } from '../src/react/index.js';
+import { formatBytes, type UploadFile, type UseS3UploadOptions, type UseS3UploadResult, useS3Upload } from '../src/react/index.js';
 import { backend, KiB, makeFile, SIGN_URL } from './support/backend.js';
 import { chooseFiles } from './support/play.js';
 import './support/attachment-picker.css';
 import { inside } from './support/frame.js';
+
+/**
+ * A row's buttons in two stable places — the main action (Pause, Resume or
+ * Retry) and the way out (Cancel, then Remove) — so the button a person
+ * pressed stays where it was, with focus on it, when its label changes; when
+ * Remove takes the row away, focus goes to a neighbour's button or back to
+ * the drop area, never to the page's body. Copy this, not a button per status.
+ */
+function RowActions({
+  file,
+  actions,
+}: {
+  file: UploadFile;
+  actions: Pick<UseS3UploadResult, 'pause' | 'resume' | 'cancel' | 'retry' | 'remove'>;
+}) {
+  const main =
+    file.status === 'uploading'
+      ? { label: 'Pause', run: () => actions.pause(file.id) }
+      : file.status === 'paused'
+        ? { label: 'Resume', run: () => actions.resume(file.id) }
+        : file.status === 'error'
+          ? { label: 'Retry', run: () => actions.retry(file.id) }
+          : undefined;
+  const running = file.status === 'uploading' || file.status === 'queued' || file.status === 'paused';
+  const removeKeepingFocus = (button: HTMLButtonElement) => {
+    const row = button.closest('li');
+    const next =
+      (row?.nextElementSibling ?? row?.previousElementSibling)?.querySelector<HTMLElement>('button') ??
+      button.closest('.attach')?.querySelector<HTMLElement>('.attach__drop');
+    actions.remove(file.id);
+    next?.focus();
+  };
+  return (
+    <>
+      {main && (
+        <button key="main" type="button" onClick={main.run} aria-label={`${main.label} ${file.name}`}>
+          {main.label}
+        </button>
+      )}
+      <button
+        key="out"
+        type="button"
+        onClick={(event) => (running ? actions.cancel(file.id) : removeKeepingFocus(event.currentTarget))}
+        aria-label={`${running ? 'Cancel' : 'Remove'} ${file.name}`}
+      >
+        {running ? 'Cancel' : 'Remove'}
+      </button>
+    </>
+  );
+}
 
 /**
  * A custom UI on the headless hook: `useS3Upload` with its prop getters and
@@ -36,31 +86,7 @@ function AttachmentPicker(options: UseS3UploadOptions) {
                 <meter className="attach__meter" min={0} max={1} value={file.progress} aria-label={`${file.name} progress`} />
                 <span className="attach__state">{file.status}</span>
                 <span className="attach__actions">
-                  {file.status === 'uploading' && (
-                    <button type="button" onClick={() => pause(file.id)} aria-label={`Pause ${file.name}`}>
-                      Pause
-                    </button>
-                  )}
-                  {file.status === 'paused' && (
-                    <button type="button" onClick={() => resume(file.id)} aria-label={`Resume ${file.name}`}>
-                      Resume
-                    </button>
-                  )}
-                  {(file.status === 'uploading' || file.status === 'queued' || file.status === 'paused') && (
-                    <button type="button" onClick={() => cancel(file.id)} aria-label={`Cancel ${file.name}`}>
-                      Cancel
-                    </button>
-                  )}
-                  {file.status === 'error' && (
-                    <button type="button" onClick={() => retry(file.id)} aria-label={`Retry ${file.name}`}>
-                      Retry
-                    </button>
-                  )}
-                  {(file.status === 'complete' || file.status === 'canceled' || file.status === 'error') && (
-                    <button type="button" onClick={() => remove(file.id)} aria-label={`Remove ${file.name}`}>
-                      Remove
-                    </button>
-                  )}
+                  <RowActions file={file} actions={{ pause, resume, cancel, retry, remove }} />
                 </span>
               </li>
             ))}
