@@ -28,18 +28,19 @@ export async function startEnginesHarness(options: { bucket?: string; blockSizeB
   const s3 = testS3Client(rgw);
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const proxy = await startS3Proxy({ upstream: rgw.endpoint });
-  const signer = toNodeListener(
-    createSignHandler({
-      bucket,
-      endpoint: proxy.url,
-      region: rgw.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
-      secret: 'engines-secret-engines-secret-engines',
-      prefix: 'engines',
-      onError: false,
-    }),
-  );
+  const signerOptions = {
+    bucket,
+    endpoint: proxy.url,
+    region: rgw.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
+    secret: 'engines-secret-engines-secret-engines',
+    prefix: 'engines',
+    onError: false,
+  } as const;
+  const signer = toNodeListener(createSignHandler(signerOptions));
+  // The same signer requiring an MD5 of every PUT and part: the page computes them in a Web Worker.
+  const md5Signer = toNodeListener(createSignHandler({ ...signerOptions, checksum: 'md5' }));
   const vite = await createServer({
     root: resolve(import.meta.dirname, 'page'),
     configFile: false,
@@ -50,6 +51,7 @@ export async function startEnginesHarness(options: { bucket?: string; blockSizeB
       {
         name: 'engines-signer',
         configureServer(server) {
+          server.middlewares.use('/api/upload-md5', (request, response) => void md5Signer(request, response));
           server.middlewares.use('/api/upload', (request, response) => void signer(request, response));
         },
       },

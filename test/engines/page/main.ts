@@ -18,10 +18,12 @@ interface Finished {
 
 const finished: Finished[] = [];
 const uploader = createUploader({
-  signUrl: '/api/upload',
+  signUrl: params.get('sign') ?? '/api/upload',
   ...numeric('multipartThreshold'),
   ...numeric('partSize'),
   ...numeric('formPostMaxSize'),
+  // Digest single PUTs as the md5 signer requires (parts follow the server's answer).
+  ...(params.get('checksum') === 'md5' ? { checksum: 'md5' as const } : {}),
   onComplete: (results) => {
     for (const result of results) {
       finished.push({
