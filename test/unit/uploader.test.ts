@@ -216,7 +216,8 @@ describe('Uploader', () => {
     expect(result?.status).toBe('complete');
   });
 
-  it('cancel stops a multipart upload and aborts it on the server', async () => {
+  /** A 12 MiB multipart upload whose part PUTs wait for `releasePart`, once its parts are being signed. */
+  async function multipartWithPartsHeld() {
     const { log, handlers } = fakeEndpoint();
     let releasePart: () => void = () => {};
     const partHeld = new Promise<void>((resolve) => {
@@ -234,7 +235,12 @@ describe('Uploader', () => {
       added: [id],
     } = uploader.addFiles([file('big.bin', 12 * MiB)]);
     await expect.poll(() => log.calls.some((call) => call.operation === 'sign-parts')).toBe(true);
-    uploader.cancel(id as string);
+    return { log, uploader, id: id as string, releasePart };
+  }
+
+  it('cancel stops a multipart upload and aborts it on the server', async () => {
+    const { log, uploader, id, releasePart } = await multipartWithPartsHeld();
+    uploader.cancel(id);
     releasePart();
     await expect.poll(() => log.calls.map((call) => call.operation)).toContain('abort-multipart');
     expect(uploader.getSnapshot().files[0]?.status).toBe('canceled');
@@ -242,26 +248,10 @@ describe('Uploader', () => {
   });
 
   it('cancel works on a paused file: it ends canceled, its multipart upload aborted, and stays so', async () => {
-    const { log, handlers } = fakeEndpoint();
-    let releasePart: () => void = () => {};
-    const partHeld = new Promise<void>((resolve) => {
-      releasePart = resolve;
-    });
-    server.use(
-      http.put('http://s3.test/*', async () => {
-        await partHeld;
-        return undefined;
-      }),
-      ...handlers,
-    );
-    const { uploader } = start({ multipartThreshold: 5 * MiB });
-    const {
-      added: [id],
-    } = uploader.addFiles([file('big.bin', 12 * MiB)]);
-    await expect.poll(() => log.calls.some((call) => call.operation === 'sign-parts')).toBe(true);
-    uploader.pause(id as string);
+    const { log, uploader, id, releasePart } = await multipartWithPartsHeld();
+    uploader.pause(id);
     await expect.poll(() => uploader.getSnapshot().files[0]?.status).toBe('paused');
-    uploader.cancel(id as string);
+    uploader.cancel(id);
     releasePart();
     await expect.poll(() => uploader.getSnapshot().files[0]?.status).toBe('canceled');
     await expect.poll(() => log.calls.map((call) => call.operation)).toContain('abort-multipart');
