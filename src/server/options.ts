@@ -127,32 +127,34 @@ export interface ResolvedOptions {
   report: (error: unknown) => void;
 }
 
-const KNOWN = new Set<string>([
-  'bucket',
-  'region',
-  'endpoint',
-  'forcePathStyle',
-  'useDualstackEndpoint',
-  'useAccelerateEndpoint',
-  'credentials',
-  'client',
-  'maxFileSize',
-  'minFileSize',
-  'allowedTypes',
-  'maxParts',
-  'prefix',
-  'key',
-  'expiresIn',
-  'secret',
-  'checksum',
-  'writeOnce',
-  'authorize',
-  'onUploadComplete',
-  'maxRequestBytes',
-  'onError',
-  'alternateEndpoints',
-  'store',
-]);
+/** Every option's name: a missing or extra entry fails to compile, so the list cannot drift from the interface. */
+const OPTION_NAMES: Record<keyof SignHandlerOptions, true> = {
+  bucket: true,
+  region: true,
+  endpoint: true,
+  forcePathStyle: true,
+  useDualstackEndpoint: true,
+  useAccelerateEndpoint: true,
+  credentials: true,
+  client: true,
+  maxFileSize: true,
+  minFileSize: true,
+  allowedTypes: true,
+  maxParts: true,
+  prefix: true,
+  key: true,
+  expiresIn: true,
+  secret: true,
+  checksum: true,
+  writeOnce: true,
+  authorize: true,
+  onUploadComplete: true,
+  maxRequestBytes: true,
+  onError: true,
+  alternateEndpoints: true,
+  store: true,
+};
+const KNOWN = new Set<string>(Object.keys(OPTION_NAMES));
 
 function fail(option: string, message: string): never {
   throw new TypeError(`createSignHandler: \`${option}\` ${message}`);
