@@ -1,6 +1,7 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // @uppy/core's types use Symbol.dispose: with this, an app type-checking its libraries (skipLibCheck: false) needs no lib setting of its own.
-import Uppy, { type UppyFile } from '@uppy/core';
+import type { Uppy, UppyFile } from '@uppy/core';
+import { EngineUppy } from './engine-uppy.js';
 import { SignClient, type SignClientOptions } from '../protocol/client.js';
 import { UploadError } from '../protocol/errors.js';
 import type { ChecksumAlgorithm } from '../protocol/types.js';
@@ -192,7 +193,7 @@ export class Uploader {
   get uppy(): Uppy<UploadMeta, UploadBody> {
     if (!this.#uppy) {
       const options = this.#options;
-      const uppy = new Uppy<UploadMeta, UploadBody>({
+      const uppy = new EngineUppy<UploadMeta, UploadBody>({
         autoProceed: false,
         allowMultipleUploadBatches: true,
         // Failures reach the app through state and callbacks; the console stays quiet.

@@ -1,5 +1,5 @@
 import { HttpResponse, http } from 'msw';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createUploader, type FileResult, MemoryResumeStore, type Uploader, type UploaderOptions } from '../../src/index.js';
 import { fakeEndpoint, SIGN_URL } from './fake-endpoint.js';
 import { server } from './msw-server.js';
@@ -305,6 +305,23 @@ describe('Uploader', () => {
     expect(after.files[1]).not.toBe(before.files[1]);
     void uploader.start();
     await nextBatch(batches);
+  });
+});
+
+describe('destroy', () => {
+  it('leaves no timer behind: Uppy’s delayed online-status check does nothing after destroy', () => {
+    vi.useFakeTimers();
+    try {
+      const { uploader } = start();
+      void uploader.uppy; // Uppy is made on first use
+      const onLine = vi.spyOn(window.navigator, 'onLine', 'get');
+      uploader.destroy();
+      vi.advanceTimersByTime(5000);
+      expect(onLine).not.toHaveBeenCalled();
+      onLine.mockRestore();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
