@@ -1,10 +1,10 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // @uppy/core's types use Symbol.dispose: with this, an app type-checking its libraries (skipLibCheck: false) needs no lib setting of its own.
 import type { Uppy, UppyFile } from '@uppy/core';
-import { EngineUppy } from './engine-uppy.js';
 import { SignClient, type SignClientOptions } from '../protocol/client.js';
 import { UploadError } from '../protocol/errors.js';
 import type { ChecksumAlgorithm } from '../protocol/types.js';
+import { EngineUppy } from './engine-uppy.js';
 import { type PluginState, S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
 import { checkRestrictions, type RejectedFile, type Restrictions } from './restrictions.js';
 import { defaultResumeStore, type ResumeStore } from './resume-store.js';
