@@ -5,6 +5,7 @@
 
 export { checkRestrictions, type RejectedFile, type RejectionRule, type Restrictions } from './engine/restrictions.js';
 export { IndexedDbResumeStore, MemoryResumeStore, type ResumeRecord, type ResumeStore } from './engine/resume-store.js';
+export type { TransferOptions } from './engine/transfer-options.js';
 export {
   type AddFilesResult,
   createUploader,

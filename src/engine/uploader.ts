@@ -1,64 +1,18 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // @uppy/core's types use Symbol.dispose: with this, an app type-checking its libraries (skipLibCheck: false) needs no lib setting of its own.
 import type { Uppy, UppyFile } from '@uppy/core';
-import { SignClient, type SignClientOptions } from '../protocol/client.js';
+import { SignClient } from '../protocol/client.js';
 import { UploadError } from '../protocol/errors.js';
-import type { ChecksumAlgorithm } from '../protocol/types.js';
 import { EngineUppy } from './engine-uppy.js';
 import { type PluginState, S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
 import { checkRestrictions, type RejectedFile, type Restrictions } from './restrictions.js';
-import { defaultResumeStore, type ResumeStore } from './resume-store.js';
-import { DEFAULT_FILE_RETRY_BUDGET, DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import { isResumable, pluginOptions, type TransferOptions } from './transfer-options.js';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
-
-export interface UploaderOptions extends SignClientOptions, Restrictions {
-  /** Files larger than this many bytes go up as multipart uploads. Default 16 MiB. */
-  multipartThreshold?: number;
-  /**
-   * Preferred part size; raised as needed to stay within 10,000 parts.
-   * Default: 8 MiB, growing with the file to keep near 64 parts, up to 32 MiB
-   * (1 GiB goes in 16 MiB parts).
-   */
-  partSize?: number;
-  /**
-   * Requests to the storage in flight at once, across all files. Default 6
-   * per storage host name, a browser's HTTP/1.1 connections per host (a
-   * signer with `alternateEndpoints` hands out URLs for several). A number
-   * set here is the cap across all hosts.
-   */
-  maxConcurrentRequests?: number;
-  /**
-   * Files up to this many bytes go up as S3 POST Object forms: browsers send
-   * those without the CORS preflight a PUT costs, one round trip instead of
-   * two, but report no progress until they finish. The bucket's CORS rule
-   * must allow POST. A store without POST Object (R2, B2), or a rule that
-   * hides the answer to forms, turns them off for the session at the first
-   * refusal: that file and every later one go by PUT. Default 256 KiB; 0
-   * sends every file with PUT.
-   */
-  formPostMaxSize?: number;
+export interface UploaderOptions extends TransferOptions, Restrictions {
   /** Start uploading as soon as files are added. Default true. */
   autoUpload?: boolean;
   /** Application metadata sent to the signer with each file. */
   metadata?: Record<string, string> | ((file: File | Blob) => Record<string, string>);
-  /** Retry policy: attempts per request and backoff (defaults: 6 attempts, 0.5–15 s full jitter), and `perFile`, the retries one file may spend in all (30). */
-  retry?: Partial<RetryOptions> & { perFile?: number };
-  /** A request that sends no bytes for this long is aborted and retried. Default 30 000 ms. */
-  stallTimeoutMs?: number;
-  /**
-   * Send a digest with every single PUT: set it to the server's `checksum`
-   * (`md5`, `sha256` or `crc32`). Multipart uploads follow the server's
-   * choice by themselves. Digests are computed in a Web Worker.
-   */
-  checksum?: ChecksumAlgorithm;
-  /**
-   * Resume multipart uploads after a reload: remembered in IndexedDB by file
-   * fingerprint; adding the same file again sends only the missing parts.
-   * Default on where IndexedDB exists; `false` to abort open uploads when the page goes.
-   */
-  resume?: boolean | { store?: ResumeStore; maxAgeMs?: number };
   /** Called for each file added to the list. */
   onFileAdded?: (file: UploadFile) => void;
   /** Called for each file the restrictions refused, with the rule and its limit. */
@@ -181,7 +135,7 @@ export class Uploader {
   constructor(options: UploaderOptions) {
     this.#options = options;
     this.#client = new SignClient(options);
-    this.#resumable = resumeOption(options.resume).resume !== undefined;
+    this.#resumable = isResumable(options);
     this.#snapshot = this.#computeSnapshot();
   }
 
@@ -192,28 +146,13 @@ export class Uploader {
    */
   get uppy(): Uppy<UploadMeta, UploadBody> {
     if (!this.#uppy) {
-      const options = this.#options;
       const uppy = new EngineUppy<UploadMeta, UploadBody>({
         autoProceed: false,
         allowMultipleUploadBatches: true,
         // Failures reach the app through state and callbacks; the console stays quiet.
         logger: { debug: () => {}, warn: () => {}, error: () => {} },
       });
-      uppy.use(S3UploadPlugin, {
-        client: this.#client,
-        multipartThreshold: options.multipartThreshold ?? 16 * MiB,
-        ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
-        maxConcurrentRequests: options.maxConcurrentRequests ?? 6,
-        concurrencyPerHost: options.maxConcurrentRequests === undefined,
-        formPostMaxSize: options.formPostMaxSize ?? 256 * KiB,
-        signBatchSize: 20,
-        retry: { ...DEFAULT_RETRY, ...options.retry },
-        progressIntervalMs: 100,
-        stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
-        fileRetryBudget: options.retry?.perFile ?? DEFAULT_FILE_RETRY_BUDGET,
-        ...(options.checksum ? { checksum: options.checksum } : {}),
-        ...resumeOption(options.resume),
-      });
+      uppy.use(S3UploadPlugin, pluginOptions(this.#options, this.#client));
       this.#uppy = uppy;
       this.#pluginInstance = uppy.getPlugin('S3DirectUpload') as unknown as S3UploadPlugin;
       uppy.on('state-update', this.#onStateUpdate);
@@ -572,14 +511,6 @@ class SpeedMeter {
     this.#samples.delete(fileId);
     return undefined;
   }
-}
-
-function resumeOption(option: UploaderOptions['resume']): { resume?: { store: ResumeStore; maxAgeMs?: number } } {
-  if (option === false) return {};
-  const settings = typeof option === 'object' ? option : {};
-  const store = settings.store ?? defaultResumeStore();
-  if (!store) return {};
-  return { resume: { store, ...(settings.maxAgeMs !== undefined ? { maxAgeMs: settings.maxAgeMs } : {}) } };
 }
 
 const MAX_REMEMBERED_REJECTIONS = 20;
