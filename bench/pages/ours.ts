@@ -19,7 +19,7 @@ install(async (options) => {
   });
   try {
     return await measureUpload(counters, async (files) => {
-      const { rejected } = uploader.addFiles(files);
+      const { rejected } = await uploader.addFiles(files);
       if (rejected.length > 0) done.resolve([]);
       const results = await done.promise;
       const failed = results.filter((result) => result.status !== 'complete');

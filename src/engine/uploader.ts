@@ -6,6 +6,7 @@ import { UploadError } from '../protocol/errors.js';
 import { EngineUppy } from './engine-uppy.js';
 import { type PluginState, S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
 import { checkRestrictions, type RejectedFile, type Restrictions } from './restrictions.js';
+import { TimeSlicer } from './time-slice.js';
 import { isResumable, pluginOptions, type TransferOptions } from './transfer-options.js';
 
 export interface UploaderOptions extends TransferOptions, Restrictions {
@@ -115,6 +116,10 @@ export class Uploader {
   #notifyTimer: ReturnType<typeof setTimeout> | undefined;
   #rejected: RejectedFile[] = [];
   #resumable = false;
+  /** Files accepted and not yet in Uppy (identity → size): counted by the restrictions of files added meanwhile. */
+  readonly #joining = new Map<string, number>();
+  /** Moves on at `clear` and `destroy`: files still joining the list stop joining. */
+  #generation = 0;
   readonly #speeds = new SpeedMeter();
   #onOffline = () => {
     this.#offline = true;
@@ -217,53 +222,102 @@ export class Uploader {
     return this.#snapshot;
   };
 
-  /** Adds files; each one the restrictions refuse is returned with the reason. Starts them when `autoUpload`. */
-  addFiles(files: Iterable<File | Blob> | ArrayLike<File | Blob>): AddFilesResult {
+  /**
+   * Adds files; resolves with the ids added and each file the restrictions
+   * refused, with the reason. Refusals are decided (and `onFileRejected`
+   * called) at once; the accepted files join the list in time slices, so
+   * adding a thousand never holds the page for a long task. Starts them when
+   * `autoUpload`, once all are in the list.
+   */
+  addFiles(files: Iterable<File | Blob> | ArrayLike<File | Blob>): Promise<AddFilesResult> {
     this.#listen(true);
-    const result: AddFilesResult = { added: [], rejected: [] };
-    const existing = this.uppy.getFiles();
-    const current = { count: existing.length, bytes: existing.reduce((sum, file) => sum + (file.size ?? 0), 0) };
-    const seen = new Set(existing.map((file) => identity(file.name ?? '', file.data as Blob)));
-    const accepted: Array<{ name: string; type: string; data: File | Blob; meta: UploadMeta; source: string }> = [];
-    for (const data of Array.from(files)) {
+    const { accepted, rejected } = this.#screen(Array.from(files));
+    if (rejected.length > 0) {
+      this.#rejected = [...rejected, ...this.#rejected].slice(0, MAX_REMEMBERED_REJECTIONS);
+      for (const rejection of rejected) this.#options.onFileRejected?.(rejection);
+      this.#onStateUpdate();
+    }
+    return this.#admit(accepted).then((added) => {
+      if (added.length > 0 && (this.#options.autoUpload ?? true)) void this.start();
+      return { added, rejected };
+    });
+  }
+
+  /** Restrictions and duplicates, counting the files in the list and those still joining it. */
+  #screen(files: Array<File | Blob>): { accepted: FileToAdd[]; rejected: RejectedFile[] } {
+    const listed = this.#uppy?.getFiles() ?? [];
+    const joining = this.#joining;
+    const current = {
+      count: listed.length + joining.size,
+      bytes: listed.reduce((sum, file) => sum + (file.size ?? 0), 0) + [...joining.values()].reduce((sum, size) => sum + size, 0),
+    };
+    const seen = new Set([...listed.map((file) => identity(file.name ?? '', file.data as Blob)), ...joining.keys()]);
+    const accepted: FileToAdd[] = [];
+    const rejected: RejectedFile[] = [];
+    for (const data of files) {
       const name = data instanceof File ? data.name : 'blob';
-      const broken = seen.has(identity(name, data))
+      const key = identity(name, data);
+      const broken = seen.has(key)
         ? { name, rule: 'duplicate' as const, reason: `${name} is already in the list.` }
         : checkRestrictions(data, name, this.#options, current);
       if (broken) {
-        result.rejected.push({ file: data, ...broken });
+        rejected.push({ file: data, ...broken });
         continue;
       }
-      seen.add(identity(name, data));
+      seen.add(key);
+      joining.set(key, data.size);
       current.count++;
       current.bytes += data.size;
       const metadata = typeof this.#options.metadata === 'function' ? this.#options.metadata(data) : this.#options.metadata;
-      accepted.push({ name, type: data.type, data, meta: { ...metadata }, source: 'local' });
+      accepted.push({ key, descriptor: { name, type: data.type, data, meta: { ...metadata }, source: 'local' } });
     }
-    // One state update for the whole batch: adding 1000 files is one render, not 1000.
-    if (accepted.length > 0) {
-      const before = new Set(existing.map((file) => file.id));
-      this.uppy.addFiles(accepted);
-      result.added = this.uppy
-        .getFiles()
-        .filter((file) => !before.has(file.id))
-        .map((file) => file.id);
-    }
-    if (result.rejected.length > 0) {
-      this.#rejected = [...result.rejected, ...this.#rejected].slice(0, MAX_REMEMBERED_REJECTIONS);
-      for (const rejection of result.rejected) this.#options.onFileRejected?.(rejection);
-      this.#onStateUpdate();
-    }
-    if (this.#options.onFileAdded && result.added.length > 0) {
-      // One lookup table, not a search of every file per added file (1000 files: 10^6 comparisons).
-      const byId = new Map(this.getSnapshot().files.map((file) => [file.id, file]));
-      for (const id of result.added) {
-        const added = byId.get(id);
-        if (added) this.#options.onFileAdded(added);
+    return { accepted, rejected };
+  }
+
+  /** Puts accepted files into Uppy in time slices; `clear` or `destroy` meanwhile drops the rest. */
+  async #admit(accepted: FileToAdd[]): Promise<string[]> {
+    const added: string[] = [];
+    const generation = this.#generation;
+    const slicer = new TimeSlicer();
+    let index = 0;
+    try {
+      while (index < accepted.length && generation === this.#generation) {
+        if (slicer.due()) {
+          await slicer.next();
+          continue;
+        }
+        const group = accepted.slice(index, index + ADD_GROUP);
+        index += group.length;
+        const ids = this.#addToUppy(group.map((file) => file.descriptor));
+        for (const file of group) this.#joining.delete(file.key);
+        added.push(...ids);
+        if (this.#options.onFileAdded && ids.length > 0) {
+          const byId = new Map(this.getSnapshot().files.map((file) => [file.id, file]));
+          for (const id of ids) {
+            const file = byId.get(id);
+            if (file) this.#options.onFileAdded(file);
+          }
+        }
       }
+    } finally {
+      for (const file of accepted.slice(index)) this.#joining.delete(file.key);
     }
-    if (result.added.length > 0 && (this.#options.autoUpload ?? true)) void this.start();
-    return result;
+    return added;
+  }
+
+  /** Uppy's own batch add; the ids it added are the ones its `files-added` event names. */
+  #addToUppy(descriptors: FileToAdd['descriptor'][]): string[] {
+    let ids: string[] = [];
+    const onAdded = (files: Array<{ id: string }>) => {
+      ids = files.map((file) => file.id);
+    };
+    this.uppy.on('files-added', onAdded);
+    try {
+      this.uppy.addFiles(descriptors);
+    } finally {
+      this.uppy.off('files-added', onAdded);
+    }
+    return ids;
   }
 
   /** Forgets the rejected files shown to the user. */
@@ -341,12 +395,14 @@ export class Uploader {
     if (this.uppy.getFile(fileId)) this.uppy.removeFile(fileId);
   }
 
-  /** Removes every file. */
+  /** Removes every file, those still joining the list included. */
   clear(): void {
+    this.#generation++;
     this.uppy.cancelAll();
   }
 
   destroy(): void {
+    this.#generation++;
     this.#listen(false);
     if (!this.#uppy) {
       this.#listeners.clear();
@@ -514,6 +570,13 @@ class SpeedMeter {
 }
 
 const MAX_REMEMBERED_REJECTIONS = 20;
+/** Files handed to Uppy's addFiles at once; Uppy copies its file map per file, so a group stays small. */
+const ADD_GROUP = 10;
+
+interface FileToAdd {
+  key: string;
+  descriptor: { name: string; type: string; data: File | Blob; meta: UploadMeta; source: string };
+}
 /** Longest a subscriber waits to hear of a change; 20 renders a second at most. */
 const NOTIFY_INTERVAL_MS = 50;
 

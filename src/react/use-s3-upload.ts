@@ -50,7 +50,8 @@ export interface UseS3UploadResult extends UploaderSnapshot {
   ) => T & InputHTMLAttributes<HTMLInputElement> & { ref: InputRef };
   /** Opens the system file chooser. */
   open: () => void;
-  addFiles: (files: Iterable<File> | ArrayLike<File>) => AddFilesResult;
+  /** Adds files as a drop would; resolves once they are all in the list (refusals are in `rejected` at once). */
+  addFiles: (files: Iterable<File> | ArrayLike<File>) => Promise<AddFilesResult>;
   start: Uploader['start'];
   cancel: (fileId: string) => void;
   retry: (fileId: string) => void;
@@ -118,7 +119,7 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
       const files = event.clipboardData?.files;
       if (event.defaultPrevented || latest.current.disabled || !files?.length || isEditable(event.target)) return;
       event.preventDefault();
-      uploader.addFiles(files);
+      void uploader.addFiles(files);
     };
     document.addEventListener('paste', onPaste);
     return () => document.removeEventListener('paste', onPaste);
@@ -185,13 +186,13 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
           onDrop: (event: DragEvent<HTMLElement>) => {
             drop(event, 0);
             if (!disabled && event.dataTransfer)
-              void filesFromDataTransfer(event.dataTransfer).then((files) => files.length && addFiles(files));
+              void filesFromDataTransfer(event.dataTransfer).then((files) => (files.length > 0 ? addFiles(files) : undefined));
           },
           onPaste: (event: ClipboardEvent<HTMLElement>) => {
             const files = event.clipboardData?.files;
             if (!disabled && files?.length) {
               event.preventDefault();
-              addFiles(files);
+              void addFiles(files);
             }
           },
         },
@@ -217,7 +218,7 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
           ref: setInput,
           onChange: (event: ChangeEvent<HTMLInputElement>) => {
             const input = event.currentTarget;
-            if (input.files?.length) addFiles(input.files);
+            if (input.files?.length) void addFiles(input.files);
             // Let the same file be chosen again after it was removed.
             input.value = '';
           },

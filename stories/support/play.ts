@@ -12,6 +12,17 @@ export async function chooseFiles(root: HTMLElement, files: File[]): Promise<voi
   await userEvent.upload(fileInput(root), files, { applyAccept: false });
 }
 
+/**
+ * Puts `files` in the file input now and returns what the browser does when
+ * its file dialog closes: the change event, nothing else. Lets a story time
+ * the page's own work without the test library's.
+ */
+export function pickFiles(root: HTMLElement, files: File[]): () => void {
+  const input = fileInput(root);
+  input.files = dataTransferOf(files).files;
+  return () => input.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
 /** A DataTransfer carrying `files`, as a drag from the desktop has. */
 export function dataTransferOf(files: File[]): DataTransfer {
   const transfer = new DataTransfer();

@@ -233,7 +233,7 @@ describe('Uploader', () => {
     const { uploader } = start({ multipartThreshold: 5 * MiB });
     const {
       added: [id],
-    } = uploader.addFiles([file('big.bin', 12 * MiB)]);
+    } = await uploader.addFiles([file('big.bin', 12 * MiB)]);
     await expect.poll(() => log.calls.some((call) => call.operation === 'sign-parts')).toBe(true);
     return { log, uploader, id: id as string, releasePart };
   }
@@ -277,17 +277,48 @@ describe('Uploader', () => {
     expect(uploader.getSnapshot().files.map((entry) => entry.status)).toEqual(['error', 'complete']);
   });
 
-  it('adds 1000 files in one state update', () => {
+  it('adds 1000 files in time slices: the page gets the main thread back between them, and hears of them in few updates', async () => {
     const { uploader } = start({ autoUpload: false });
     let notifications = 0;
     uploader.subscribe(() => notifications++);
+    // A timer queued now runs between two slices, not after all of them.
+    let yielded = false;
+    setTimeout(() => {
+      yielded = uploader.getSnapshot().files.length < 1000;
+    }, 0);
     const started = performance.now();
-    const { added } = uploader.addFiles(Array.from({ length: 1000 }, (_, index) => file(`f-${index}.txt`, index)));
+    const adding = uploader.addFiles(Array.from({ length: 1000 }, (_, index) => file(`f-${index}.txt`, index)));
+    const { added } = await adding;
     const elapsed = performance.now() - started;
     expect(added).toHaveLength(1000);
+    expect(new Set(added).size).toBe(1000);
     expect(uploader.getSnapshot().files).toHaveLength(1000);
-    expect(notifications).toBeLessThanOrEqual(2);
-    console.log(`[1000 files] addFiles took ${elapsed.toFixed(0)} ms in jsdom`);
+    expect(yielded).toBe(true);
+    expect(notifications).toBeLessThanOrEqual(Math.ceil(elapsed / 50) + 2);
+    console.log(`[1000 files] addFiles took ${elapsed.toFixed(0)} ms in jsdom, ${notifications} notifications`);
+  });
+
+  it('counts files still joining the list: a second add meanwhile sees them (duplicates, maxFiles)', async () => {
+    const { uploader } = start({ autoUpload: false, maxFiles: 600 });
+    const files = Array.from({ length: 500 }, (_, index) => file(`f-${index}.txt`, index));
+    const first = uploader.addFiles(files);
+    const second = await uploader.addFiles([files[499] as File, ...Array.from({ length: 150 }, (_, index) => file(`g-${index}.txt`, 1))]);
+    expect(second.rejected[0]).toMatchObject({ rule: 'duplicate' });
+    expect(second.rejected.filter((rejection) => rejection.rule === 'maxFiles')).toHaveLength(50);
+    expect(second.added).toHaveLength(100);
+    expect((await first).added).toHaveLength(500);
+    expect(uploader.getSnapshot().files).toHaveLength(600);
+  });
+
+  it('clear while files are joining the list: the rest never join', async () => {
+    const { uploader } = start({ autoUpload: false });
+    const adding = uploader.addFiles(Array.from({ length: 2000 }, (_, index) => file(`f-${index}.txt`, index)));
+    uploader.clear();
+    const { added } = await adding;
+    expect(added.length).toBeLessThan(2000);
+    expect(uploader.getSnapshot().files).toHaveLength(0);
+    // And what the restrictions counted as joining is forgotten.
+    expect((await uploader.addFiles([file('f-1999.txt', 1999)])).added).toHaveLength(1);
   });
 
   it('keeps unchanged files as the same objects across snapshots', async () => {

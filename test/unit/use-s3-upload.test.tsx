@@ -47,8 +47,8 @@ describe('useS3Upload follows its props', () => {
     expect(result.current.rejected.map((rejection) => rejection.name)).toEqual(['first.txt']);
     rerender({ signUrl: SIGN_URL, maxFileSize: 100, autoUpload: false });
     let added: unknown;
-    act(() => {
-      added = result.current.addFiles([file('second.txt', 10)]);
+    await act(async () => {
+      added = await result.current.addFiles([file('second.txt', 10)]);
     });
     expect(added).toMatchObject({ rejected: [] });
     await waitFor(() => expect(result.current.files.map((entry) => entry.name)).toEqual(['second.txt']));

@@ -1,0 +1,43 @@
+/**
+ * Long work in slices, so the page stays responsive: a task that runs past
+ * 50 ms is a "long task" (input waits for it). Work that may take that long —
+ * adding a thousand files, starting their uploads — checks `due()` between
+ * items and, when its slice is spent, awaits `next()`, which lets the browser
+ * paint and handle input before the work goes on.
+ */
+export class TimeSlicer {
+  readonly #budgetMs: number;
+  #started = now();
+
+  /** @param budgetMs - work time per slice; well under 50 ms so that a slower machine still stays under it. */
+  constructor(budgetMs = SLICE_BUDGET_MS) {
+    this.#budgetMs = budgetMs;
+  }
+
+  /** Whether this slice has used its time. */
+  due(): boolean {
+    return now() - this.#started >= this.#budgetMs;
+  }
+
+  /** Yields to the browser, then starts a new slice. */
+  async next(): Promise<void> {
+    await yieldToMain();
+    this.#started = now();
+  }
+}
+
+/** Work time per slice, ms: a quarter of the 50 ms long-task line, headroom for a machine four times slower. */
+export const SLICE_BUDGET_MS = 12;
+
+const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());
+
+interface Scheduler {
+  yield?: () => Promise<void>;
+}
+
+/** `scheduler.yield()` where the browser has it (the rest of the work keeps its place in line), else a new task. */
+function yieldToMain(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: Scheduler }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
