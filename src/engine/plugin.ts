@@ -184,6 +184,8 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
   };
 
   async #uploadFile(fileId: string): Promise<void> {
+    // Canceled while the batch was still starting: it stays canceled.
+    if (this.getPluginState().canceled[fileId]) return;
     const priority = this.#sequence++;
     const running: RunningFile = { controller: new AbortController() };
     this.#running.set(fileId, running);

@@ -260,6 +260,22 @@ describe('Uploader', () => {
     expect(log.calls.map((call) => call.operation)).not.toContain('complete-multipart');
   });
 
+  it('cancel of a file whose upload has not started yet (a large batch starts in slices): it never goes up', async () => {
+    const { log, handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const { uploader } = start({ autoUpload: false });
+    await uploader.addFiles(Array.from({ length: 1000 }, (_, index) => file(`f-${index}.txt`, 1)));
+    const last = uploader.getSnapshot().files.at(-1)?.id as string;
+    const batch = uploader.start();
+    // The batch is starting, in slices: the last file is not running yet.
+    uploader.cancel(last);
+    const results = await batch;
+    expect(results.find((result) => result.id === last)?.status).toBe('canceled');
+    expect(results.filter((result) => result.status === 'complete')).toHaveLength(999);
+    const signed = log.calls.flatMap((call) => (call.operation === 'presign-put' ? call.files.map((entry) => entry.name) : []));
+    expect(signed).not.toContain('f-999.txt');
+  }, 60_000);
+
   it('does not restart failed or canceled files when new files are added', async () => {
     const { log, handlers } = fakeEndpoint((request) =>
       request.operation === 'presign-put' && request.files[0]?.name === 'bad.txt'
