@@ -6,6 +6,7 @@ import { UploadError } from '../protocol/errors.js';
 import { EngineUppy } from './engine-uppy.js';
 import { type PluginState, S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
 import { checkRestrictions, type RejectedFile, type Restrictions } from './restrictions.js';
+import { SPEED_TICK_MS, SpeedMeter } from './speed-meter.js';
 import { TimeSlicer } from './time-slice.js';
 import { isResumable, pluginOptions, type TransferOptions } from './transfer-options.js';
 
@@ -44,10 +45,12 @@ export interface UploadFile {
   /** The object key the server chose, once uploaded. */
   key?: string;
   error?: UploadError;
-  /** Smoothed upload speed, bytes per second, while uploading. */
+  /** Smoothed upload speed, bytes per second, while uploading and bytes move. */
   speed?: number;
-  /** Seconds left at the smoothed speed, while uploading. */
+  /** Seconds left at the smoothed speed, while uploading and bytes move. */
   eta?: number;
+  /** Uploading, but no bytes have moved for 3 s (a held connection, or its turn not come yet): no speed or time left is claimed. */
+  waiting?: true;
 }
 
 export interface UploadTotals {
@@ -63,6 +66,8 @@ export interface UploadTotals {
   speed: number;
   /** Seconds left for everything, at that speed; undefined while unknown. */
   eta?: number;
+  /** Files are uploading and not one has moved bytes for 3 s. */
+  waiting: boolean;
 }
 
 export interface UploaderSnapshot {
@@ -108,7 +113,7 @@ export class Uploader {
   #options: UploaderOptions;
   readonly #client: SignClient;
   readonly #listeners = new Set<Listener>();
-  readonly #fileCache = new WeakMap<object, { error: unknown; canceled: boolean; value: UploadFile }>();
+  readonly #fileCache = new WeakMap<object, { error: unknown; canceled: boolean; tick: number; value: UploadFile }>();
   #snapshot: UploaderSnapshot;
   #offline = false;
   #stale = false;
@@ -121,6 +126,9 @@ export class Uploader {
   /** Moves on at `clear` and `destroy`: files still joining the list stop joining. */
   #generation = 0;
   readonly #speeds = new SpeedMeter();
+  /** Counts speed ticks: while files upload, their speed is looked at every second even when no bytes move. */
+  #tick = 0;
+  #tickTimer: ReturnType<typeof setTimeout> | undefined;
   #onOffline = () => {
     this.#offline = true;
     this.#plugin.pauseForOffline();
@@ -416,6 +424,7 @@ export class Uploader {
     this.#plugin.prepareToLeave();
     this.uppy.destroy();
     clearTimeout(this.#notifyTimer);
+    clearTimeout(this.#tickTimer);
     this.#listeners.clear();
   }
 
@@ -431,6 +440,16 @@ export class Uploader {
     if (wait <= 0) this.#notify();
     else this.#notifyTimer = setTimeout(() => this.#notify(), wait);
   };
+
+  /** While files upload and someone listens, the snapshot is made again within a second even without progress: a stopped upload's speed decays and it is said to be waiting. */
+  #tickSoon(): void {
+    if (this.#tickTimer !== undefined || this.#listeners.size === 0) return;
+    this.#tickTimer = setTimeout(() => {
+      this.#tickTimer = undefined;
+      this.#tick++;
+      this.#onStateUpdate();
+    }, SPEED_TICK_MS);
+  }
 
   #notify(): void {
     this.#notifyTimer = undefined;
@@ -488,11 +507,14 @@ export class Uploader {
       complete: 0,
       failed: 0,
       speed: 0,
+      waiting: false,
     };
+    let moving = 0;
     for (const file of files) {
       if (file.status === 'uploading') {
         totals.uploading++;
         totals.speed += file.speed ?? 0;
+        if (!file.waiting) moving++;
       }
       if (file.status === 'complete') totals.complete++;
       if (file.status === 'error') totals.failed++;
@@ -502,7 +524,9 @@ export class Uploader {
     }
     totals.progress = totals.bytesTotal > 0 ? totals.bytesUploaded / totals.bytesTotal : totals.complete > 0 ? 1 : 0;
     const remaining = totals.bytesTotal - totals.bytesUploaded;
-    if (totals.speed > 0 && remaining > 0) totals.eta = remaining / totals.speed;
+    totals.waiting = totals.uploading > 0 && moving === 0;
+    if (totals.speed > 0 && remaining > 0 && !totals.waiting) totals.eta = remaining / totals.speed;
+    if (totals.uploading > 0) this.#tickSoon();
     return { files, totals, isUploading: totals.uploading > 0, isOffline: this.#offline, rejected: this.#rejected };
   }
 
@@ -510,11 +534,7 @@ export class Uploader {
   #toUploadFile(file: UppyFile<UploadMeta, UploadBody>, pluginState: PluginState): UploadFile {
     const error = pluginState.errors[file.id];
     const canceled = pluginState.canceled[file.id] === true;
-    const cached = this.#fileCache.get(file);
-    if (cached && cached.error === error && cached.canceled === canceled) return cached.value;
-    const size = file.size ?? 0;
     const complete = file.progress.uploadComplete === true;
-    const bytesUploaded = complete ? size : file.progress.bytesUploaded || 0;
     let status: FileStatus;
     if (complete) status = 'complete';
     else if (canceled) status = 'canceled';
@@ -522,7 +542,16 @@ export class Uploader {
     else if (file.isPaused) status = 'paused';
     else if (file.progress.uploadStarted) status = 'uploading';
     else status = 'queued';
-    const speed = status === 'uploading' ? this.#speeds.sample(file.id, bytesUploaded) : this.#speeds.forget(file.id);
+    // An uploading file's speed changes with time as well as with bytes: its view is made again at every tick.
+    const tick = status === 'uploading' ? this.#tick : 0;
+    const cached = this.#fileCache.get(file);
+    if (cached && cached.error === error && cached.canceled === canceled && cached.tick === tick) return cached.value;
+    const size = file.size ?? 0;
+    const bytesUploaded = complete ? size : file.progress.bytesUploaded || 0;
+    let reading: { speed?: number; waiting?: true } = {};
+    if (status === 'uploading') reading = this.#speeds.sample(file.id, bytesUploaded);
+    else this.#speeds.forget(file.id);
+    const { speed, waiting } = reading;
     const value: UploadFile = {
       id: file.id,
       name: file.name ?? 'file',
@@ -535,37 +564,10 @@ export class Uploader {
       ...(file.response?.body?.key ? { key: file.response.body.key } : {}),
       ...(error && status === 'error' ? { error } : {}),
       ...(speed !== undefined ? { speed, ...(speed > 0 && size > bytesUploaded ? { eta: (size - bytesUploaded) / speed } : {}) } : {}),
+      ...(waiting ? { waiting } : {}),
     };
-    this.#fileCache.set(file, { error, canceled, value });
+    this.#fileCache.set(file, { error, canceled, tick, value });
     return value;
-  }
-}
-
-/**
- * Upload speed per file, smoothed (exponentially weighted over samples at
- * least 250 ms apart), so the displayed speed and ETA do not jump with
- * every progress event.
- */
-class SpeedMeter {
-  readonly #samples = new Map<string, { bytes: number; time: number; speed?: number }>();
-
-  sample(fileId: string, bytes: number, now = performance.now()): number | undefined {
-    const previous = this.#samples.get(fileId);
-    if (!previous) {
-      this.#samples.set(fileId, { bytes, time: now });
-      return undefined;
-    }
-    const elapsed = now - previous.time;
-    if (elapsed < 250) return previous.speed;
-    const instant = (Math.max(0, bytes - previous.bytes) * 1000) / elapsed;
-    const speed = previous.speed === undefined ? instant : 0.3 * instant + 0.7 * previous.speed;
-    this.#samples.set(fileId, { bytes, time: now, speed });
-    return speed;
-  }
-
-  forget(fileId: string): undefined {
-    this.#samples.delete(fileId);
-    return undefined;
   }
 }
 

@@ -53,8 +53,11 @@ export const FileItem = memo(function FileItem({
   const details: string[] = [locale.status[status]];
   if (status === 'uploading') {
     details.push(formatPercent(file.progress, code));
-    if (file.speed) details.push(formatSpeed(file.speed, code));
-    if (file.eta !== undefined) details.push(locale.timeLeft(formatDuration(file.eta, code)));
+    if (file.waiting) details.push(locale.waiting);
+    else {
+      if (file.speed) details.push(formatSpeed(file.speed, code));
+      if (file.eta !== undefined) details.push(locale.timeLeft(formatDuration(file.eta, code)));
+    }
   }
   // The actions that make sense now, in this order; each button's name says which file it acts on.
   const actions = {
@@ -192,8 +195,11 @@ export function StatusBar({
   // Failed and canceled files are not in the byte totals: with only those left, there is nothing to show.
   if (totals.bytesTotal > 0) parts.push(`${formatBytes(totals.bytesUploaded, code)}\u00a0/ ${formatBytes(totals.bytesTotal, code)}`);
   if (totals.failed > 0) parts.push(locale.failedCount(totals.failed));
-  if (totals.uploading > 0 && totals.speed > 0) parts.push(formatSpeed(totals.speed, code));
-  if (totals.uploading > 0 && totals.eta !== undefined) parts.push(locale.timeLeft(formatDuration(totals.eta, code)));
+  if (totals.uploading > 0 && totals.waiting) parts.push(locale.waiting);
+  else {
+    if (totals.uploading > 0 && totals.speed > 0) parts.push(formatSpeed(totals.speed, code));
+    if (totals.uploading > 0 && totals.eta !== undefined) parts.push(locale.timeLeft(formatDuration(totals.eta, code)));
+  }
   return (
     <div className="s3u-status" data-done={(totals.files > 0 && totals.complete === totals.files) || undefined}>
       {isOffline && <p className="s3u-status__offline">{locale.offline}</p>}

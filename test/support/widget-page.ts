@@ -63,6 +63,7 @@ const totals: UploadTotals = {
   bytesUploaded: 12 * MB,
   progress: 12 / 22,
   uploading: 1,
+  waiting: false,
   complete: 1,
   failed: 1,
   speed: 2.3 * MB,

@@ -3,7 +3,7 @@ import { userEvent } from '@testing-library/user-event';
 import { HttpResponse, http } from 'msw';
 import { StrictMode } from 'react';
 import { renderToString } from 'react-dom/server';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FileResult } from '../../src/index.js';
 import { ar, de, S3Uploader } from '../../src/react/index.js';
 import { seen } from '../support/seen.js';
@@ -18,10 +18,6 @@ function input(container: HTMLElement): HTMLInputElement {
 }
 
 describe('<S3Uploader>', () => {
-  // Uppy looks at navigator.onLine 3 s after it is created, on a timer destroy() leaves running:
-  // let the last one fire while jsdom's window still exists.
-  afterAll(() => new Promise((resolve) => setTimeout(resolve, 3000)));
-
   it('offers a labelled drop area that opens the file chooser by click, Enter and Space', async () => {
     const { container } = render(<S3Uploader signUrl={SIGN_URL} />);
     const dropArea = screen.getByRole('button', { name: 'Drop files here or click to browse' });
@@ -269,6 +265,24 @@ describe('<S3Uploader>', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Remove one.txt' }));
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove two.txt' })));
   });
+
+  it('says the upload is waiting, with no speed or time left, when no bytes move for a few seconds', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(
+      http.put(`${STORAGE}/*`, () => new Promise<Response>(() => {})),
+      ...handlers,
+    );
+    const { container } = render(<S3Uploader signUrl={SIGN_URL} formPostMaxSize={0} />);
+    await userEvent.upload(input(container), [file('held.txt', 4)]);
+    const row = () => within(screen.getByText('held.txt').closest('li') as HTMLElement);
+    await waitFor(() => expect(row().getByText('Uploading')).toBeTruthy());
+    // Nothing arrives from the held request: within a few seconds, without any progress event, it says so.
+    await waitFor(() => expect(row().getByText('waiting for the connection')).toBeTruthy(), { timeout: 6000 });
+    const status = container.querySelector('.s3u-status__text') as HTMLElement;
+    expect(status.textContent).toContain('waiting for the connection');
+    expect(status.textContent).not.toMatch(/left|\/s/);
+    expect(container.querySelector('.s3u-file__status')?.textContent).not.toMatch(/left|\/s/);
+  }, 10_000);
 
   it('says "tap" on a touch screen, not "click"', async () => {
     const coarse = (query: string) => ({

@@ -35,6 +35,7 @@ export const ar: UploaderLocale = {
   pauseFile: (name) => `إيقاف ${name} مؤقتًا`,
   resumeFile: (name) => `استئناف ${name}`,
   timeLeft: (duration) => `يتبقى ${duration}`,
+  waiting: 'بانتظار الاتصال',
   uploadedCount: (complete, total) =>
     `تم رفع ${count('ar', complete)} من ${plural('ar', total, { zero: '# ملفات', one: 'ملف واحد', two: 'ملفين', few: '# ملفات', many: '# ملفًا', other: '# ملف' })}`,
   failedCount: (failed) => `فشل ${count('ar', failed)}`,

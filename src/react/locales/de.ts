@@ -41,6 +41,7 @@ export const de: UploaderLocale = {
   pauseFile: (name) => `${name} anhalten`,
   resumeFile: (name) => `${name} fortsetzen`,
   timeLeft: (duration) => `noch ${duration}`,
+  waiting: 'wartet auf die Verbindung',
   uploadedCount: (complete, total) =>
     `${count('de', complete)} von ${plural('de', total, { one: '# Datei', other: '# Dateien' })} hochgeladen`,
   failedCount: (failed) => `${count('de', failed)} fehlgeschlagen`,

@@ -34,6 +34,7 @@ export const en: UploaderLocale = {
   pauseFile: (name) => `Pause ${name}`,
   resumeFile: (name) => `Resume ${name}`,
   timeLeft: (duration) => `${duration} left`,
+  waiting: 'waiting for the connection',
   uploadedCount: (complete, total) => `${count('en', complete)} of ${plural('en', total, { one: '# file', other: '# files' })} uploaded`,
   failedCount: (failed) => `${count('en', failed)} failed`,
   offline: 'You are offline. Uploads are paused and resume by themselves when the connection is back.',

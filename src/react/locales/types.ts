@@ -43,6 +43,8 @@ export interface UploaderLocale {
   pauseFile: (name: string) => string;
   resumeFile: (name: string) => string;
   timeLeft: (duration: string) => string;
+  /** Said instead of speed and time left when no bytes have moved for a few seconds. */
+  waiting: string;
   /** "3 of 5 files uploaded" — plural forms are the locale's business. */
   uploadedCount: (complete: number, total: number) => string;
   failedCount: (count: number) => string;
