@@ -25,8 +25,9 @@ Options:
   -H, --header 'Name: value'   add a header to every endpoint call, e.g. 'Authorization: Bearer …'
                                (repeatable; env S3_DIRECT_UPLOAD_HEADERS, one header a line)
   --multipart-threshold BYTES  files larger than this go multipart (default 16MiB)
-  --part-size BYTES            preferred part size, 5MiB–5GiB (default 8MiB; raised to fit 10,000 parts)
-  --concurrency N              PUTs in flight across all files, 1–64 (default 8)
+  --part-size BYTES            preferred part size, 5MiB–5GiB (default: 8MiB, growing with the file to
+                               keep near 64 parts, up to 32MiB; raised to fit 10,000 parts)
+  --concurrency N              PUTs in flight across all files, 1–64 (default: 6 per storage host name)
   --retries N                  retries of each request after a 5xx, 429, timeout or dropped connection,
                                0–20 (default 5, with exponential backoff)
   --metadata key=value         stored with every file as x-amz-meta-key (repeatable)

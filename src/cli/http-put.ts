@@ -4,7 +4,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { storageError } from '../engine/storage-errors.js';
-import type { PutFunction, PutResult } from '../engine/transfer.js';
+import type { SendFunction, SendResult } from '../engine/transfer.js';
 import { canceledError, UploadError } from '../protocol/errors.js';
 import type { SignedRequest } from '../protocol/types.js';
 
@@ -19,21 +19,21 @@ const MAX_ERROR_BODY = 64 * 1024;
  * explicit Content-Length — S3 and Ceph RGW refuse chunked uploads with 411 —
  * and `onProgress` counts the bytes handed to the socket.
  */
-export const httpPut: PutFunction = (request, body, signal, onProgress) =>
-  new Promise<PutResult>((resolve, reject) => {
+export const httpPut: SendFunction = (request, body, signal, onProgress) =>
+  new Promise<SendResult>((resolve, reject) => {
     if (signal.aborted) return reject(canceledError());
     const url = new URL(request.url);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     let settled = false;
     let responded = false;
-    const finish = (error: unknown, result?: PutResult) => {
+    const finish = (error: unknown, result?: SendResult) => {
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
       if (error) {
         if (!client.destroyed) client.destroy();
         reject(error);
-      } else resolve(result as PutResult);
+      } else resolve(result as SendResult);
     };
     const onAbort = () => finish(canceledError());
     signal.addEventListener('abort', onAbort, { once: true });

@@ -2,11 +2,10 @@ import { setMaxListeners } from 'node:events';
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { abortMultipart } from '../engine/multipart.js';
-import { RequestPool } from '../engine/request-pool.js';
-import { DEFAULT_FILE_RETRY_BUDGET, DEFAULT_RETRY, type RetryOptions } from '../engine/retry.js';
-import type { MultipartProgress, TransferContext, TransferResult } from '../engine/transfer.js';
-import { uploadFile } from '../engine/upload-file.js';
+import { DEFAULT_RETRY, type RetryOptions } from '../engine/retry.js';
+import type { MultipartProgress, TransferResult } from '../engine/transfer.js';
+import { TransferEngine } from '../engine/transfer-engine.js';
+import { transferSettings } from '../engine/transfer-options.js';
 import { SignClient } from '../protocol/client.js';
 import { isCanceled, UploadError } from '../protocol/errors.js';
 import { S3_LIMITS } from '../protocol/part-plan.js';
@@ -19,19 +18,17 @@ import type { CliIo } from './io.js';
 import { contentTypeFor } from './mime.js';
 import { createProgress, formatBytes, formatRate } from './progress.js';
 
-const MiB = 1024 * 1024;
-/** The browser uploader's defaults (src/engine/uploader.ts), except concurrency: no 6-connection cap here. */
-const DEFAULTS = { multipartThreshold: 16 * MiB, partSize: 8 * MiB, concurrency: 8, signBatchSize: 20, stallTimeoutMs: 30_000 };
-
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-interface PutSettings {
+export interface PutSettings {
   files: string[];
   signUrl: string;
   headers: Array<[string, string]>;
-  multipartThreshold: number;
-  partSize: number;
-  concurrency: number;
+  multipartThreshold?: number;
+  /** Absent: the browser's default, growing with the file. */
+  partSize?: number;
+  /** Absent: the browser's default, 6 per storage host name. */
+  concurrency?: number;
   retry: RetryOptions;
   metadata?: Record<string, string>;
   json: boolean;
@@ -39,7 +36,7 @@ interface PutSettings {
 }
 
 /** How one file ended, as --json prints it. */
-export interface PutResult {
+export interface PutFileResult {
   file: string;
   status: 'complete' | 'error' | 'canceled';
   size: number;
@@ -67,8 +64,8 @@ export function parsePutArgs(argv: string[], env: CliIo['env']): PutSettings | '
   const signUrl = values['sign-url'] ?? env.S3_DIRECT_UPLOAD_SIGN_URL;
   if (!signUrl) throw new UsageError('--sign-url is required (or set S3_DIRECT_UPLOAD_SIGN_URL).');
   const envHeaders = (env.S3_DIRECT_UPLOAD_HEADERS ?? '').split(/\r?\n/).filter((line) => line.trim() !== '');
-  const partSize = parseBytes(values['part-size'] ?? String(DEFAULTS.partSize), '--part-size');
-  if (partSize < S3_LIMITS.minPartSize || partSize > S3_LIMITS.maxPartSize) {
+  const partSize = values['part-size'] === undefined ? undefined : parseBytes(values['part-size'], '--part-size');
+  if (partSize !== undefined && (partSize < S3_LIMITS.minPartSize || partSize > S3_LIMITS.maxPartSize)) {
     throw new UsageError(`--part-size must be from 5MiB to 5GiB (S3's limits); got ${formatBytes(partSize)}.`);
   }
   const metadata = parseMetadata(values.metadata ?? []);
@@ -82,9 +79,11 @@ export function parsePutArgs(argv: string[], env: CliIo['env']): PutSettings | '
     files: positionals,
     signUrl,
     headers: [...envHeaders, ...(values.header ?? [])].map(parseHeader),
-    multipartThreshold: parseBytes(values['multipart-threshold'] ?? String(DEFAULTS.multipartThreshold), '--multipart-threshold'),
-    partSize,
-    concurrency: parseInteger(values.concurrency ?? String(DEFAULTS.concurrency), '--concurrency', 1, 64),
+    ...(values['multipart-threshold'] !== undefined
+      ? { multipartThreshold: parseBytes(values['multipart-threshold'], '--multipart-threshold') }
+      : {}),
+    ...(partSize !== undefined ? { partSize } : {}),
+    ...(values.concurrency !== undefined ? { concurrency: parseInteger(values.concurrency, '--concurrency', 1, 64) } : {}),
     retry: {
       ...DEFAULT_RETRY,
       attempts: 1 + parseInteger(values.retries ?? String(DEFAULT_RETRY.attempts - 1), '--retries', 0, 20),
@@ -105,7 +104,7 @@ export async function runPut(argv: string[], io: CliIo): Promise<number> {
   const settings: PutSettings = parsed;
   const redact = redactor(settings.signUrl);
   const client = new SignClient({ signUrl: settings.signUrl, headers: settings.headers });
-  const pool = new RequestPool(settings.concurrency);
+  const engine = createCliEngine(settings, client);
   // Every queued request of every file listens to one cancel signal (the engine's design); Node warns past 10.
   setMaxListeners(0);
   const controller = new AbortController();
@@ -140,8 +139,8 @@ export async function runPut(argv: string[], io: CliIo): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const startedAt = performance.now();
-  const results: PutResult[] = [];
-  const report = (result: PutResult) => {
+  const results: PutFileResult[] = [];
+  const report = (result: PutFileResult) => {
     results.push(result);
     if (settings.json) progress.print(io.stdout, redact(JSON.stringify(result)));
     else if (result.status === 'complete') {
@@ -201,46 +200,39 @@ export async function runPut(argv: string[], io: CliIo): Promise<number> {
   if (interrupted) return interrupted === 'SIGTERM' ? 143 : EXIT.interrupted;
   return failed > 0 || canceled > 0 ? EXIT.failed : EXIT.ok;
 
-  async function transfer(path: string, index: number, data: Blob, file: FileContext): Promise<PutResult> {
+  async function transfer(path: string, index: number, data: Blob, file: FileContext): Promise<PutFileResult> {
     const started = performance.now();
     const multipart: { current?: MultipartProgress } = {};
     let reported = 0;
-    const context: TransferContext = {
-      client,
-      put: httpPut,
-      storagePool: pool,
-      priority: index,
-      signal: controller.signal,
-      data,
-      file,
-      retry: settings.retry,
-      retryBudget: { remaining: DEFAULT_FILE_RETRY_BUDGET },
-      stallTimeoutMs: DEFAULTS.stallTimeoutMs,
-      // Never backwards: a retried part's lost bytes are made up before the bar moves again.
-      onProgress: (bytes) => {
-        if (bytes <= reported) return;
-        reported = bytes;
-        progress.update(index, bytes);
-      },
-    };
     progress.start(index);
     let result: TransferResult;
     try {
-      const { multipartThreshold, partSize } = settings;
-      result = await uploadFile(context, { multipartThreshold, partSize, signBatchSize: DEFAULTS.signBatchSize }, multipart);
+      result = await engine.run({
+        data,
+        file,
+        priority: index,
+        signal: controller.signal,
+        multipart,
+        onProgress: (bytes) => {
+          reported = bytes;
+          progress.update(index, bytes);
+        },
+      });
     } catch (error) {
       progress.end(index, reported);
       // No resume across runs: parts left behind would only be billed.
       const upload = multipart.current?.upload;
       if (upload) {
-        await abortMultipart({ client, file, retry: DEFAULT_RETRY }, upload).catch((abortError: unknown) =>
-          progress.print(
-            io.stderr,
-            redact(
-              `warning: could not abort the multipart upload of ${path} (key ${upload.key}, upload id ${upload.uploadId}): ${describe(abortError)}`,
+        await engine
+          .abort(file, upload)
+          .catch((abortError: unknown) =>
+            progress.print(
+              io.stderr,
+              redact(
+                `warning: could not abort the multipart upload of ${path} (key ${upload.key}, upload id ${upload.uploadId}): ${describe(abortError)}`,
+              ),
             ),
-          ),
-        );
+          );
       }
       if (isCanceled(error)) return { file: path, status: 'canceled', size: data.size };
       return failure(path, data.size, error instanceof UploadError ? error : { code: 'internal_error', message: describe(error) });
@@ -257,10 +249,34 @@ export async function runPut(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * The browser's transfer engine with the browser's defaults (transfer-options.ts),
+ * from the command line's settings. Two differences, both because a terminal is
+ * not a browser: no form POSTs (they exist to spare a browser its CORS
+ * preflight), and no resume across runs (an interrupted run aborts its uploads).
+ */
+export function createCliEngine(settings: PutSettings, client: SignClient): TransferEngine {
+  return new TransferEngine(
+    transferSettings(
+      {
+        signUrl: settings.signUrl,
+        ...(settings.multipartThreshold !== undefined ? { multipartThreshold: settings.multipartThreshold } : {}),
+        ...(settings.partSize !== undefined ? { partSize: settings.partSize } : {}),
+        ...(settings.concurrency !== undefined ? { maxConcurrentRequests: settings.concurrency } : {}),
+        formPostMaxSize: 0,
+        retry: settings.retry,
+        resume: false,
+      },
+      client,
+    ),
+    httpPut,
+  );
+}
+
 /** Why a file failed: the engine's UploadError, or a local problem before any transfer. */
 type Failure = UploadError | { code: 'file_unreadable' | 'internal_error'; message: string };
 
-function failure(path: string, size: number, error: Failure): PutResult {
+function failure(path: string, size: number, error: Failure): PutFileResult {
   const details =
     error instanceof UploadError
       ? {

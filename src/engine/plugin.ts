@@ -1,18 +1,12 @@
 import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
-import type { SignClient } from '../protocol/client.js';
 import { isCanceled, UploadError } from '../protocol/errors.js';
 import { planParts } from '../protocol/part-plan.js';
-import type { ChecksumAlgorithm, FileContext, MultipartHandle } from '../protocol/types.js';
+import type { FileContext, MultipartHandle } from '../protocol/types.js';
 import { fingerprint } from './fingerprint.js';
-import { FormPostPolicy } from './form-post.js';
-import { abortMultipart } from './multipart.js';
-import { RequestPool } from './request-pool.js';
 import type { ResumeStore } from './resume-store.js';
-import type { RetryOptions } from './retry.js';
-import { DEFAULT_SIGN_AHEAD, SignAheadWindow } from './sign-ahead.js';
 import { TimeSlicer } from './time-slice.js';
-import type { MultipartProgress, TransferContext } from './transfer.js';
-import { uploadFile } from './upload-file.js';
+import type { MultipartProgress } from './transfer.js';
+import { TransferEngine, type TransferSettings } from './transfer-engine.js';
 import { browserSend } from './xhr.js';
 
 /** Metadata kept on each Uppy file; string values go to the signer as the file's metadata. */
@@ -23,26 +17,7 @@ export interface UploadBody extends Record<string, unknown> {
   etag?: string;
 }
 
-export interface S3UploadPluginOptions extends PluginOpts {
-  client: SignClient;
-  multipartThreshold: number;
-  /** Preferred part size; absent, it grows with the file (`defaultPartSize`). */
-  partSize?: number;
-  maxConcurrentRequests: number;
-  /** `maxConcurrentRequests` is per storage host name (several when the signer has alternate endpoints). */
-  concurrencyPerHost: boolean;
-  /** Files up to this size go up as form POSTs (no CORS preflight, no progress); 0 turns it off. */
-  formPostMaxSize: number;
-  signBatchSize: number;
-  retry: RetryOptions;
-  /** Least time between two progress events of one file, ms. */
-  progressIntervalMs: number;
-  /** A PUT with no progress for this long is aborted and retried, ms. */
-  stallTimeoutMs: number;
-  /** Retries one file may spend in all. */
-  fileRetryBudget: number;
-  /** Digest every single PUT with this algorithm (the server's `checksum`). */
-  checksum?: ChecksumAlgorithm;
+export interface S3UploadPluginOptions extends PluginOpts, TransferSettings {
   /** Remember multipart uploads across reloads here; absent, a reload aborts them. */
   resume?: { store: ResumeStore; maxAgeMs?: number };
 }
@@ -67,10 +42,7 @@ interface RunningFile {
  * restrictions and events; this plugin moves the bytes (docs/decisions/0001-engine.md).
  */
 export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta, UploadBody, PluginState> {
-  readonly #pool: RequestPool;
-  readonly #signAhead: SignAheadWindow;
-  /** One for the session: a store that refuses one form POST refuses them all. */
-  readonly #formPost: FormPostPolicy;
+  readonly #engine: TransferEngine;
   readonly #running = new Map<string, RunningFile>();
   /** Multipart uploads in progress, kept across pause and failure so a retry sends only missing parts. */
   readonly #multipart = new Map<string, MultipartEntry>();
@@ -82,9 +54,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     super(uppy, options);
     this.id = options.id ?? 'S3DirectUpload';
     this.type = 'uploader';
-    this.#pool = new RequestPool(options.maxConcurrentRequests, { perHost: options.concurrencyPerHost });
-    this.#formPost = new FormPostPolicy(options.formPostMaxSize);
-    this.#signAhead = new SignAheadWindow(Math.max(DEFAULT_SIGN_AHEAD, options.maxConcurrentRequests * 4));
+    this.#engine = new TransferEngine(options, browserSend);
   }
 
   override install(): void {
@@ -231,54 +201,28 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
       throw new UploadError({ code: 'canceled', message: 'The file is no longer available.', retryable: false });
     }
     const data = file.data;
-    let reported = file.progress.bytesUploaded || 0;
-    let lastEmit = 0;
-    let trailing: ReturnType<typeof setTimeout> | undefined;
-    const emitProgress = () => {
-      trailing = undefined;
-      lastEmit = Date.now();
-      const current = this.uppy.getFile(fileId);
-      if (current && !signal.aborted) {
-        this.uppy.emit('upload-progress', current, {
-          uploadStarted: current.progress.uploadStarted ?? Date.now(),
-          bytesUploaded: reported,
-          bytesTotal: data.size,
-        });
-      }
-    };
-    const context: TransferContext = {
-      client: this.opts.client,
-      put: browserSend,
-      formPost: this.#formPost,
-      storagePool: this.#pool,
-      signAhead: this.#signAhead,
+    const entry = this.#multipart.get(fileId) ?? { file: fileContext(file.name ?? 'file', data, file.meta) };
+    this.#multipart.set(fileId, entry);
+    if (this.#engine.plan(data.size).multipart && !entry.current && this.opts.resume) await this.#restore(entry, data, file.name ?? 'file');
+    const result = await this.#engine.run({
+      data,
+      file: entry.file,
       priority,
       signal,
-      data,
-      file: fileContext(file.name ?? 'file', data, file.meta),
-      retry: this.opts.retry,
-      retryBudget: { remaining: this.opts.fileRetryBudget },
-      stallTimeoutMs: this.opts.stallTimeoutMs,
-      ...(this.opts.checksum ? { checksum: this.opts.checksum } : {}),
-      // Progress never goes backwards: a retried part's lost bytes are made up before the bar moves again.
-      onProgress: (bytes) => {
-        if (bytes <= reported) return;
-        reported = bytes;
-        const wait = this.opts.progressIntervalMs - (Date.now() - lastEmit);
-        if (wait <= 0) emitProgress();
-        else trailing ??= setTimeout(emitProgress, wait);
+      multipart: entry,
+      onCreated: (upload) => this.#remember(entry, upload),
+      reported: file.progress.bytesUploaded || 0,
+      onProgress: (bytesUploaded) => {
+        const current = this.uppy.getFile(fileId);
+        if (!current) return;
+        this.uppy.emit('upload-progress', current, {
+          uploadStarted: current.progress.uploadStarted ?? Date.now(),
+          bytesUploaded,
+          bytesTotal: data.size,
+        });
       },
-    };
-    try {
-      const entry = this.#multipart.get(fileId) ?? { file: context.file };
-      this.#multipart.set(fileId, entry);
-      const multipart = data.size > this.opts.multipartThreshold;
-      if (multipart && !entry.current && this.opts.resume) await this.#restore(entry, data, file.name ?? 'file');
-      const onCreated = (upload: MultipartHandle) => this.#remember(entry, upload);
-      return { ...(await uploadFile({ ...context, file: entry.file }, { ...this.opts, onCreated }, entry)) };
-    } finally {
-      clearTimeout(trailing);
-    }
+    });
+    return { ...result };
   }
 
   #fail(fileId: string, error: unknown): void {
@@ -370,7 +314,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
   }
 
   #abort(file: FileContext, upload: MultipartHandle): Promise<void> {
-    return abortMultipart({ client: this.opts.client, retry: this.opts.retry, file }, upload).catch((error: unknown) => {
+    return this.#engine.abort(file, upload).catch((error: unknown) => {
       this.uppy.log(
         `Could not abort the multipart upload of ${upload.key}: ${error instanceof Error ? error.message : String(error)}`,
         'warning',

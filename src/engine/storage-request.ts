@@ -1,7 +1,7 @@
 import { canceledError, UploadError } from '../protocol/errors.js';
 import type { SignedRequest } from '../protocol/types.js';
 import { isExpiredUrlError, isThrottling } from './storage-errors.js';
-import type { PutResult, TransferContext } from './transfer.js';
+import type { SendResult, TransferContext } from './transfer.js';
 
 /**
  * Sends one PUT through the shared pool: waits for a connection, gives up on
@@ -18,7 +18,7 @@ export function sendToStorage(
   onProgress: (loaded: number) => void,
   /** Called when the URL turned out expired: forget it, so the retry signs afresh. */
   onExpired: () => void,
-): Promise<{ result: PutResult; request: SignedRequest }> {
+): Promise<{ result: SendResult; request: SignedRequest }> {
   const pool = context.storagePool;
   return pool.run(context.priority, signal, async () => {
     const signed = await request();
@@ -37,7 +37,7 @@ export function sendToStorage(
     };
     arm();
     try {
-      const result = await context.put(signed, body, stall.signal, (loaded) => {
+      const result = await context.send(signed, body, stall.signal, (loaded) => {
         arm();
         onProgress(loaded);
       });

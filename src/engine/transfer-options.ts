@@ -1,8 +1,8 @@
 import type { SignClient, SignClientOptions } from '../protocol/client.js';
 import type { ChecksumAlgorithm } from '../protocol/types.js';
-import type { S3UploadPluginOptions } from './plugin.js';
 import { defaultResumeStore, type ResumeStore } from './resume-store.js';
 import { DEFAULT_FILE_RETRY_BUDGET, DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import type { TransferSettings } from './transfer-engine.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -66,8 +66,11 @@ export const TRANSFER_DEFAULTS = {
   progressIntervalMs: 100,
 } as const;
 
-/** The plugin's settings from the transfer options, every default filled in. */
-export function pluginOptions(options: TransferOptions, client: SignClient): S3UploadPluginOptions {
+/** The engine's settings from the transfer options, every default filled in: the browser's plugin and the CLI both start here. */
+export function transferSettings(
+  options: TransferOptions,
+  client: SignClient,
+): TransferSettings & { resume?: { store: ResumeStore; maxAgeMs?: number } } {
   return {
     client,
     multipartThreshold: options.multipartThreshold ?? TRANSFER_DEFAULTS.multipartThreshold,

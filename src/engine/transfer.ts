@@ -5,26 +5,28 @@ import type { RequestPool } from './request-pool.js';
 import type { RetryBudget, RetryOptions } from './retry.js';
 import type { SignAheadWindow } from './sign-ahead.js';
 
-export interface PutResult {
+export interface SendResult {
   /** The ETag response header, or null when CORS hides it. */
   etag: string | null;
 }
 
 /**
- * Sends one presigned PUT. XMLHttpRequest in browsers (the only API with
- * upload progress), fetch in Node (the CLI). Rejects with an UploadError.
+ * Sends one presigned request with the file's bytes: a PUT, or a form POST
+ * where the signer handed out a form. XMLHttpRequest in browsers (the only
+ * API with upload progress), node:http in Node (the CLI, PUTs only).
+ * Rejects with an UploadError.
  */
-export type PutFunction = (
+export type SendFunction = (
   request: SignedRequest,
   body: Blob,
   signal: AbortSignal,
   onProgress: (loaded: number) => void,
-) => Promise<PutResult>;
+) => Promise<SendResult>;
 
 /** What one file's transfer needs from the uploader around it. */
 export interface TransferContext {
   client: SignClient;
-  put: PutFunction;
+  send: SendFunction;
   /** Shared cap on requests in flight to the storage. */
   storagePool: RequestPool;
   /** Admits single-PUT files to be signed ahead of their turn, batched (absent: sign when a connection is free). */

@@ -8,7 +8,7 @@ import { type PluginState, S3UploadPlugin, type UploadBody, type UploadMeta } fr
 import { checkRestrictions, type RejectedFile, type Restrictions } from './restrictions.js';
 import { SPEED_TICK_MS, SpeedMeter } from './speed-meter.js';
 import { TimeSlicer } from './time-slice.js';
-import { isResumable, pluginOptions, type TransferOptions } from './transfer-options.js';
+import { isResumable, type TransferOptions, transferSettings } from './transfer-options.js';
 
 export interface UploaderOptions extends TransferOptions, Restrictions {
   /** Start uploading as soon as files are added. Default true. */
@@ -165,7 +165,7 @@ export class Uploader {
         // Failures reach the app through state and callbacks; the console stays quiet.
         logger: { debug: () => {}, warn: () => {}, error: () => {} },
       });
-      uppy.use(S3UploadPlugin, pluginOptions(this.#options, this.#client));
+      uppy.use(S3UploadPlugin, transferSettings(this.#options, this.#client));
       this.#uppy = uppy;
       this.#pluginInstance = uppy.getPlugin('S3DirectUpload') as unknown as S3UploadPlugin;
       uppy.on('state-update', this.#onStateUpdate);

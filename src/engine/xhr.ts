@@ -1,14 +1,14 @@
 import { canceledError } from '../protocol/errors.js';
 import type { SignedRequest } from '../protocol/types.js';
 import { storageError, unreachableError } from './storage-errors.js';
-import type { PutFunction, PutResult } from './transfer.js';
+import type { SendFunction, SendResult } from './transfer.js';
 
 /**
  * Sends one presigned PUT of `body` with XMLHttpRequest, the only browser API
  * that reports upload progress over HTTP/1.1.
  * `onProgress` receives the bytes of this request sent so far.
  */
-function xhrPut(request: SignedRequest, body: Blob, signal: AbortSignal, onProgress: (loaded: number) => void): Promise<PutResult> {
+function xhrPut(request: SignedRequest, body: Blob, signal: AbortSignal, onProgress: (loaded: number) => void): Promise<SendResult> {
   return xhrSend('PUT', request, body, signal, onProgress).then((result) => {
     onProgress(body.size);
     return result;
@@ -25,7 +25,7 @@ function xhrPut(request: SignedRequest, body: Blob, signal: AbortSignal, onProgr
  * than fetch: Chromium's fetch spent 3× the main-thread time serializing the
  * form (BENCHMARKS.md).
  */
-function formPost(request: SignedRequest, body: Blob, signal: AbortSignal, onProgress: (loaded: number) => void): Promise<PutResult> {
+function formPost(request: SignedRequest, body: Blob, signal: AbortSignal, onProgress: (loaded: number) => void): Promise<SendResult> {
   const form = new FormData();
   for (const [name, value] of Object.entries(request.fields ?? {})) form.append(name, value);
   form.append('file', body);
@@ -35,8 +35,8 @@ function formPost(request: SignedRequest, body: Blob, signal: AbortSignal, onPro
   });
 }
 
-/** The browser's PutFunction: a signed form goes as a POST, anything else as a PUT with progress. */
-export const browserSend: PutFunction = (request, body, signal, onProgress) =>
+/** The browser's SendFunction: a signed form goes as a POST, anything else as a PUT with progress. */
+export const browserSend: SendFunction = (request, body, signal, onProgress) =>
   (request.method === 'POST' ? formPost : xhrPut)(request, body, signal, onProgress);
 
 function xhrSend(
@@ -45,7 +45,7 @@ function xhrSend(
   body: Blob | FormData,
   signal: AbortSignal,
   onProgress?: (loaded: number) => void,
-): Promise<PutResult> {
+): Promise<SendResult> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(canceledError());
     const xhr = new XMLHttpRequest();

@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { RequestPool } from '../../src/engine/request-pool.js';
 import { DEFAULT_RETRY } from '../../src/engine/retry.js';
 import { sendToStorage } from '../../src/engine/storage-request.js';
-import type { PutFunction, TransferContext } from '../../src/engine/transfer.js';
+import type { SendFunction, TransferContext } from '../../src/engine/transfer.js';
 import { SignClient } from '../../src/protocol/client.js';
 import { UploadError } from '../../src/protocol/errors.js';
 
 const signed = { url: 'http://s3.test/b/k', method: 'PUT' as const, headers: {}, expiresAt: new Date(Date.now() + 600_000).toISOString() };
 
-function context(put: PutFunction, stallTimeoutMs = 50): TransferContext {
+function context(send: SendFunction, stallTimeoutMs = 50): TransferContext {
   return {
     client: new SignClient({ signUrl: 'http://app.test/sign' }),
-    put,
+    send,
     storagePool: new RequestPool(6),
     priority: 0,
     signal: new AbortController().signal,
@@ -26,7 +26,7 @@ function context(put: PutFunction, stallTimeoutMs = 50): TransferContext {
 describe('sendToStorage', () => {
   it('aborts a PUT that makes no progress for stallTimeoutMs, as a retryable error', async () => {
     let aborted = false;
-    const hanging: PutFunction = (_request, _body, signal) =>
+    const hanging: SendFunction = (_request, _body, signal) =>
       new Promise((_resolve, reject) => {
         signal.addEventListener('abort', () => {
           aborted = true;
@@ -48,7 +48,7 @@ describe('sendToStorage', () => {
   });
 
   it('keeps a slow PUT alive while bytes keep flowing', async () => {
-    const trickle: PutFunction = async (_request, _body, _signal, onProgress) => {
+    const trickle: SendFunction = async (_request, _body, _signal, onProgress) => {
       for (let step = 1; step <= 6; step++) {
         await new Promise((resolve) => setTimeout(resolve, 30));
         onProgress(step);
@@ -68,7 +68,7 @@ describe('sendToStorage', () => {
   });
 
   it('tells the pool to back off on 503 SlowDown', async () => {
-    const slowDown: PutFunction = async () => {
+    const slowDown: SendFunction = async () => {
       throw new UploadError({ code: 'storage_refused', status: 503, storageCode: 'SlowDown', message: 'slow down', retryable: true });
     };
     const ctx = context(slowDown);

@@ -1,0 +1,139 @@
+import type { SignClient } from '../protocol/client.js';
+import { choosePartSize, defaultPartSize } from '../protocol/part-plan.js';
+import type { ChecksumAlgorithm, FileContext, MultipartHandle } from '../protocol/types.js';
+import { FormPostPolicy } from './form-post.js';
+import { abortMultipart, multipartUpload } from './multipart.js';
+import { RequestPool } from './request-pool.js';
+import type { RetryOptions } from './retry.js';
+import { DEFAULT_SIGN_AHEAD, SignAheadWindow } from './sign-ahead.js';
+import { singlePut } from './single-put.js';
+import type { MultipartProgress, SendFunction, TransferContext, TransferResult } from './transfer.js';
+
+/** Every setting of a transfer, resolved: `pluginOptions` (transfer-options.ts) fills in the defaults. */
+export interface TransferSettings {
+  client: SignClient;
+  multipartThreshold: number;
+  /** Preferred part size; absent, it grows with the file (`defaultPartSize`). */
+  partSize?: number;
+  maxConcurrentRequests: number;
+  /** `maxConcurrentRequests` is per storage host name (several when the signer has alternate endpoints). */
+  concurrencyPerHost: boolean;
+  /** Files up to this size go up as form POSTs (no CORS preflight, no progress); 0 turns it off. */
+  formPostMaxSize: number;
+  signBatchSize: number;
+  retry: RetryOptions;
+  /** Least time between two progress reports of one file, ms. */
+  progressIntervalMs: number;
+  /** A request with no progress for this long is aborted and retried, ms. */
+  stallTimeoutMs: number;
+  /** Retries one file may spend in all. */
+  fileRetryBudget: number;
+  /** Digest every single PUT with this algorithm (the server's `checksum`). */
+  checksum?: ChecksumAlgorithm;
+}
+
+/** How one file goes up: one request, or a multipart upload in parts of `partSize`. */
+export type TransferPlan = { multipart: false } | { multipart: true; partSize: number };
+
+/** One file's transfer. */
+export interface TransferJob {
+  data: Blob;
+  file: FileContext;
+  /** Lower runs first: files added earlier get connections first. */
+  priority: number;
+  /** Aborted when the file is canceled, paused or removed. */
+  signal: AbortSignal;
+  /** A multipart upload's stored parts, kept across attempts so that a retry or resume sends only the rest. */
+  multipart: { current?: MultipartProgress };
+  /** Told when a multipart upload was created (to remember it for a resume). */
+  onCreated?: (upload: MultipartHandle) => void;
+  /** Bytes already reported for this file; progress never goes below it. */
+  reported?: number;
+  /** Bytes stored or in flight: never backwards, at most every `progressIntervalMs` (a file that finishes is complete whatever was last reported). */
+  onProgress: (bytesUploaded: number) => void;
+}
+
+/**
+ * The transfer engine the browser plugin and the CLI share: the services
+ * every file uses (signing client, request pool, sign-ahead window, form
+ * policy, retry and stall settings) made once, and `run` for one file's job.
+ * The host supplies `send`: XMLHttpRequest in browsers, node:http in Node.
+ */
+export class TransferEngine {
+  readonly settings: TransferSettings;
+  readonly #send: SendFunction;
+  readonly #pool: RequestPool;
+  readonly #signAhead: SignAheadWindow;
+  /** One for the session: a store that refuses one form POST refuses them all. */
+  readonly #formPost: FormPostPolicy;
+
+  constructor(settings: TransferSettings, send: SendFunction) {
+    this.settings = settings;
+    this.#send = send;
+    this.#pool = new RequestPool(settings.maxConcurrentRequests, { perHost: settings.concurrencyPerHost });
+    this.#formPost = new FormPostPolicy(settings.formPostMaxSize);
+    this.#signAhead = new SignAheadWindow(Math.max(DEFAULT_SIGN_AHEAD, settings.maxConcurrentRequests * 4));
+  }
+
+  get client(): SignClient {
+    return this.settings.client;
+  }
+
+  /** How a file of `size` bytes goes up with these settings. */
+  plan(size: number): TransferPlan {
+    if (size <= this.settings.multipartThreshold) return { multipart: false };
+    return { multipart: true, partSize: choosePartSize(size, this.settings.partSize ?? defaultPartSize(size)) };
+  }
+
+  /** Uploads one file; rejects with an UploadError (a canceled one when `signal` aborts). */
+  async run(job: TransferJob): Promise<TransferResult> {
+    const { progressIntervalMs } = this.settings;
+    let reported = job.reported ?? 0;
+    let lastReport = 0;
+    let trailing: ReturnType<typeof setTimeout> | undefined;
+    const report = () => {
+      trailing = undefined;
+      lastReport = Date.now();
+      if (!job.signal.aborted) job.onProgress(reported);
+    };
+    const context: TransferContext = {
+      client: this.settings.client,
+      send: this.#send,
+      formPost: this.#formPost,
+      storagePool: this.#pool,
+      signAhead: this.#signAhead,
+      priority: job.priority,
+      signal: job.signal,
+      data: job.data,
+      file: job.file,
+      retry: this.settings.retry,
+      retryBudget: { remaining: this.settings.fileRetryBudget },
+      stallTimeoutMs: this.settings.stallTimeoutMs,
+      ...(this.settings.checksum ? { checksum: this.settings.checksum } : {}),
+      // Never backwards: a retried part's lost bytes are made up before the bar moves again.
+      onProgress: (bytes) => {
+        if (bytes <= reported) return;
+        reported = bytes;
+        const wait = progressIntervalMs - (Date.now() - lastReport);
+        if (wait <= 0) report();
+        else trailing ??= setTimeout(report, wait);
+      },
+    };
+    try {
+      const plan = this.plan(job.data.size);
+      if (!plan.multipart) return await singlePut(context);
+      return await multipartUpload(
+        context,
+        { partSize: plan.partSize, signBatchSize: this.settings.signBatchSize, ...(job.onCreated ? { onCreated: job.onCreated } : {}) },
+        job.multipart,
+      );
+    } finally {
+      clearTimeout(trailing);
+    }
+  }
+
+  /** Aborts a multipart upload on the server (with the engine's retry policy). */
+  abort(file: FileContext, upload: MultipartHandle): Promise<void> {
+    return abortMultipart({ client: this.settings.client, retry: this.settings.retry, file }, upload);
+  }
+}
