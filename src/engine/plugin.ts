@@ -2,10 +2,11 @@ import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
 import { isCanceled, UploadError } from '../protocol/errors.js';
 import { planParts } from '../protocol/part-plan.js';
 import type { FileContext, MultipartHandle } from '../protocol/types.js';
+import { outcomeOf, outcomePatch } from './file-state.js';
+import { FileTask, type MultipartEntry } from './file-task.js';
 import { fingerprint } from './fingerprint.js';
 import type { ResumeStore } from './resume-store.js';
 import { TimeSlicer } from './time-slice.js';
-import type { MultipartProgress } from './transfer.js';
 import { TransferEngine, type TransferSettings } from './transfer-engine.js';
 import { browserSend } from './xhr.js';
 
@@ -22,30 +23,16 @@ export interface S3UploadPluginOptions extends PluginOpts, TransferSettings {
   resume?: { store: ResumeStore; maxAgeMs?: number };
 }
 
-/** Per-file outcome the Uppy file has no field for. */
-export interface PluginState extends Record<string, unknown> {
-  errors: Record<string, UploadError>;
-  canceled: Record<string, true>;
-}
-
-type StopReason = 'pause' | 'cancel' | 'remove' | 'destroy';
-
-interface RunningFile {
-  controller: AbortController;
-  reason?: StopReason;
-  /** Resolves when a paused file is resumed (or stopped for good). */
-  resumed?: Deferred;
-}
-
 /**
- * The transfer as an uploader plugin on @uppy/core: Uppy keeps the files,
- * restrictions and events; this plugin moves the bytes (docs/decisions/0001-engine.md).
+ * The transfer as an uploader plugin on @uppy/core: Uppy keeps the files and
+ * their state (each file's outcome on the file itself, file-state.ts) and runs
+ * the upload lifecycle; this plugin moves the bytes through the transfer
+ * engine, one FileTask per file (docs/decisions/0001-engine.md).
  */
-export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta, UploadBody, PluginState> {
+export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta, UploadBody> {
   readonly #engine: TransferEngine;
-  readonly #running = new Map<string, RunningFile>();
-  /** Multipart uploads in progress, kept across pause and failure so a retry sends only missing parts. */
-  readonly #multipart = new Map<string, MultipartEntry>();
+  /** A task per file from its first start until it is stored, canceled or removed. */
+  readonly #tasks = new Map<string, FileTask>();
   /** Set while the uploader is torn down (unmount, reload): uploads stay open to be resumed. */
   #leaving = false;
   #sequence = 0;
@@ -58,7 +45,6 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
   }
 
   override install(): void {
-    this.setPluginState({ errors: {}, canceled: {} });
     const { capabilities } = this.uppy.getState();
     this.uppy.setState({ capabilities: { ...capabilities, resumableUploads: true, individualCancellation: true } });
     this.uppy.addUploader(this.#upload);
@@ -78,67 +64,46 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     this.uppy.off('resume-all', this.#onResumeAll);
     this.uppy.off('upload-retry', this.#onRetry);
     this.uppy.off('retry-all', this.#onRetryAll);
-    for (const fileId of this.#running.keys()) this.#stop(fileId, 'destroy');
+    for (const task of this.#tasks.values()) task.stop('destroy');
   }
 
   /** Stops a file's transfer, aborts its multipart upload on the server and marks it canceled; `retry` starts it again. */
   cancel(fileId: string): void {
     if (!this.uppy.getFile(fileId)) return;
-    if (this.#running.has(fileId)) {
-      this.#stop(fileId, 'cancel');
-      return;
-    }
-    // Not running (failed or queued): there is nothing to stop, only leftovers to clean.
+    if (this.#tasks.get(fileId)?.stop('cancel')) return;
+    // Not running (failed, or queued in a batch still starting): nothing to stop, only leftovers to clean.
     this.#discardMultipart(fileId);
     this.#markCanceled(fileId);
   }
 
   #onFileRemoved = (file: { id: string } | undefined) => {
     if (!file) return;
+    const task = this.#tasks.get(file.id);
     if (this.#leaving && this.opts.resume) {
-      this.#stop(file.id, 'destroy');
+      task?.stop('destroy');
       return;
     }
-    if (this.#running.has(file.id)) this.#stop(file.id, 'remove');
-    else this.#discardMultipart(file.id);
-    this.#forgetOutcome(file.id);
+    if (!task?.stop('remove')) this.#discardMultipart(file.id);
   };
 
   #onPause = (file: { id: string } | undefined, isPaused: boolean) => {
     if (!file) return;
-    if (isPaused) this.#stop(file.id, 'pause');
-    else this.#resume(file.id);
+    if (isPaused) this.#tasks.get(file.id)?.stop('pause');
+    else this.#tasks.get(file.id)?.resume();
   };
 
   #onPauseAll = () => {
-    for (const fileId of this.#running.keys()) this.#stop(fileId, 'pause');
+    for (const task of this.#tasks.values()) task.stop('pause');
   };
 
   #onResumeAll = () => {
-    for (const fileId of this.#running.keys()) this.#resume(fileId);
+    for (const task of this.#tasks.values()) task.resume();
   };
 
   #onRetry = (file: { id: string }) => this.#forgetOutcome(file.id);
   #onRetryAll = (files: Array<{ id: string }>) => {
     for (const file of files) this.#forgetOutcome(file.id);
   };
-
-  #stop(fileId: string, reason: StopReason): void {
-    const running = this.#running.get(fileId);
-    if (!running) return;
-    // A cancel or removal overrides a pause; a pause never overrides them.
-    if (reason === 'pause' && running.reason) return;
-    running.reason = reason;
-    running.controller.abort();
-    if (reason !== 'pause') running.resumed?.resolve();
-  }
-
-  #resume(fileId: string): void {
-    const running = this.#running.get(fileId);
-    if (running?.reason !== 'pause') return;
-    running.reason = undefined;
-    running.resumed?.resolve();
-  }
 
   #upload = async (fileIds: string[]): Promise<void> => {
     const files = fileIds.map((id) => this.uppy.getFile(id)).filter((file) => file !== undefined);
@@ -154,61 +119,64 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
   };
 
   async #uploadFile(fileId: string): Promise<void> {
-    // Canceled while the batch was still starting: it stays canceled.
-    if (this.getPluginState().canceled[fileId]) return;
-    const priority = this.#sequence++;
-    const running: RunningFile = { controller: new AbortController() };
-    this.#running.set(fileId, running);
+    const file = this.uppy.getFile(fileId);
+    // Removed, or canceled while the batch was still starting: it stays so.
+    if (!file || outcomeOf(file)?.canceled) return;
+    const task = this.#tasks.get(fileId) ?? new FileTask(fileId);
+    this.#tasks.set(fileId, task);
+    task.priority = this.#sequence++;
+    task.running = true;
+    task.reason = undefined;
+    task.controller = new AbortController();
     try {
       for (;;) {
-        const file = this.uppy.getFile(fileId);
-        if (!file) return;
+        const current = this.uppy.getFile(fileId);
+        if (!current) return;
         // Uppy's own pause flag starts a pause — but never puts one back over a cancel or removal,
         // which clear the flag only after this loop has seen them.
-        if (file.isPaused && !running.reason) running.reason = 'pause';
-        if (running.reason === 'pause') {
-          running.resumed = deferred();
-          await running.resumed.promise;
-          running.controller = new AbortController();
+        if (current.isPaused && !task.reason) task.reason = 'pause';
+        if (task.reason === 'pause') {
+          await task.waitWhilePaused();
           continue;
         }
-        if (running.reason) break;
+        if (task.reason) break;
         try {
-          const body = await this.#transfer(fileId, priority, running.controller.signal);
-          this.#forgetResumable(this.#multipart.get(fileId));
-          this.#multipart.delete(fileId);
-          const current = this.uppy.getFile(fileId);
-          if (current) this.uppy.emit('upload-success', current, { status: 200, body });
+          const body = await this.#transfer(task);
+          this.#forgetResumable(task.multipart);
+          this.#tasks.delete(fileId);
+          const stored = this.uppy.getFile(fileId);
+          if (stored) this.uppy.emit('upload-success', stored, { status: 200, body });
           return;
         } catch (error) {
-          if (isCanceled(error) && running.reason) continue;
+          if (isCanceled(error) && task.reason) continue;
           this.#fail(fileId, error);
           return;
         }
       }
       // Stopped for good: cancel, removal or destroy. Leaving the page keeps resumable uploads open.
-      if (running.reason === 'cancel') this.#markCanceled(fileId);
-      if (running.reason === 'destroy' && this.#leaving && this.opts.resume) this.#multipart.delete(fileId);
+      if (task.reason === 'cancel') this.#markCanceled(fileId);
+      if (task.reason === 'destroy' && this.#leaving && this.opts.resume) this.#tasks.delete(fileId);
       else this.#discardMultipart(fileId);
     } finally {
-      this.#running.delete(fileId);
+      task.running = false;
     }
   }
 
-  async #transfer(fileId: string, priority: number, signal: AbortSignal): Promise<UploadBody> {
+  async #transfer(task: FileTask): Promise<UploadBody> {
+    const fileId = task.id;
     const file = this.uppy.getFile(fileId);
     if (!file || file.isRemote || !file.data) {
       throw new UploadError({ code: 'canceled', message: 'The file is no longer available.', retryable: false });
     }
     const data = file.data;
-    const entry = this.#multipart.get(fileId) ?? { file: fileContext(file.name ?? 'file', data, file.meta) };
-    this.#multipart.set(fileId, entry);
+    task.multipart ??= { file: fileContext(file.name ?? 'file', data, file.meta) };
+    const entry = task.multipart;
     if (this.#engine.plan(data.size).multipart && !entry.current && this.opts.resume) await this.#restore(entry, data, file.name ?? 'file');
     const result = await this.#engine.run({
       data,
       file: entry.file,
-      priority,
-      signal,
+      priority: task.priority,
+      signal: task.controller.signal,
       multipart: entry,
       onCreated: (upload) => this.#remember(entry, upload),
       reported: file.progress.bytesUploaded || 0,
@@ -235,25 +203,21 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
             retryable: true,
             cause: error,
           });
-    const { errors } = this.getPluginState();
-    this.setPluginState({ errors: { ...errors, [fileId]: uploadError } });
-    const file = this.uppy.getFile(fileId);
-    if (file) this.uppy.emit('upload-error', file, uploadError);
+    if (!this.uppy.getFile(fileId)) return;
+    this.uppy.setFileState(fileId, outcomePatch({ error: uploadError }));
+    // Uppy records its own (string) error and tells every listener.
+    this.uppy.emit('upload-error', this.uppy.getFile(fileId), uploadError);
   }
 
   #markCanceled(fileId: string): void {
-    const { canceled } = this.getPluginState();
-    this.setPluginState({ canceled: { ...canceled, [fileId]: true } });
+    if (!this.uppy.getFile(fileId)) return;
     // No Uppy `error`: Uppy would retry the file at the next `upload()`; a canceled file waits for `retry`.
-    if (this.uppy.getFile(fileId)) this.uppy.setFileState(fileId, { error: null, isPaused: false });
+    this.uppy.setFileState(fileId, { ...outcomePatch({ canceled: true }), error: null, isPaused: false });
   }
 
   #forgetOutcome(fileId: string): void {
-    const { errors, canceled } = this.getPluginState();
-    if (!(fileId in errors) && !(fileId in canceled)) return;
-    const { [fileId]: _error, ...otherErrors } = errors;
-    const { [fileId]: _canceled, ...otherCanceled } = canceled;
-    this.setPluginState({ errors: otherErrors, canceled: otherCanceled });
+    const file = this.uppy.getFile(fileId);
+    if (file && outcomeOf(file)) this.uppy.setFileState(fileId, outcomePatch(undefined));
   }
 
   /**
@@ -322,67 +286,43 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     });
   }
 
-  /** Aborts the file's multipart upload on the server, if it has one; failures are reported, never thrown. */
+  /** Forgets the file's task and aborts its multipart upload on the server, if it has one; failures are reported, never thrown. */
   #discardMultipart(fileId: string): void {
-    const entry = this.#multipart.get(fileId);
-    this.#multipart.delete(fileId);
+    const entry = this.#tasks.get(fileId)?.multipart;
+    this.#tasks.delete(fileId);
     this.#forgetResumable(entry);
     const upload = entry?.current?.upload;
     if (entry && upload) void this.#abort(entry.file, upload);
   }
 
-  /** Files paused because the browser went offline, to resume when it is back. */
-  readonly #offlinePaused = new Set<string>();
-
   /** The browser went offline: pause every running file (in-flight requests would only fail). */
   pauseForOffline(): void {
-    for (const [fileId, running] of this.#running) {
-      if (running.reason) continue;
-      this.#offlinePaused.add(fileId);
-      this.uppy.setFileState(fileId, { isPaused: true });
-      this.#stop(fileId, 'pause');
+    for (const task of this.#tasks.values()) {
+      if (!task.running || task.reason) continue;
+      task.offline = true;
+      this.uppy.setFileState(task.id, { isPaused: true });
+      task.stop('pause');
     }
   }
 
   /** The browser is back online: resume what going offline paused, and nothing the user paused. */
   resumeAfterOffline(): void {
-    for (const fileId of this.#offlinePaused) {
-      if (this.uppy.getFile(fileId)) this.uppy.setFileState(fileId, { isPaused: false });
-      this.#resume(fileId);
+    for (const task of this.#tasks.values()) {
+      if (!task.offline) continue;
+      if (this.uppy.getFile(task.id)) this.uppy.setFileState(task.id, { isPaused: false });
+      task.resume();
     }
-    this.#offlinePaused.clear();
   }
 
   /** Aborts every multipart upload still open (page unload without resume). */
   abortAllMultipart(): void {
-    for (const fileId of this.#running.keys()) this.#stop(fileId, 'destroy');
-    for (const fileId of [...this.#multipart.keys()]) this.#discardMultipart(fileId);
+    for (const task of this.#tasks.values()) task.stop('destroy');
+    for (const fileId of [...this.#tasks.keys()]) this.#discardMultipart(fileId);
   }
 }
 
 /** Remembered multipart uploads older than this are aborted rather than resumed. */
 export const DEFAULT_RESUME_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-
-/** A file's multipart upload in this page: what a retry, a resume or an abort needs. */
-interface MultipartEntry {
-  file: FileContext;
-  current?: MultipartProgress;
-  fingerprint?: string;
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-}
-
-// Promise.withResolvers is not in Node 20, where the unit tests run.
-function deferred(): Deferred {
-  let resolve = () => {};
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
 
 /** The file context sent to the signer: what it needs to choose a key and enforce limits. */
 export function fileContext(name: string, data: Blob, meta: UploadMeta): FileContext {

@@ -4,7 +4,8 @@ import type { Uppy, UppyFile } from '@uppy/core';
 import { SignClient } from '../protocol/client.js';
 import { UploadError } from '../protocol/errors.js';
 import { EngineUppy } from './engine-uppy.js';
-import { type PluginState, S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
+import { type FileStatus, fileStatus, outcomeOf } from './file-state.js';
+import { S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
 import { checkRestrictions, type RejectedFile, type Restrictions } from './restrictions.js';
 import { SPEED_TICK_MS, SpeedMeter } from './speed-meter.js';
 import { TimeSlicer } from './time-slice.js';
@@ -29,7 +30,7 @@ export interface UploaderOptions extends TransferOptions, Restrictions {
   onComplete?: (results: FileResult[]) => void;
 }
 
-export type FileStatus = 'queued' | 'uploading' | 'paused' | 'complete' | 'error' | 'canceled';
+export type { FileStatus } from './file-state.js';
 
 /** One file as the UI sees it. Objects are replaced, never mutated, when the file changes. */
 export interface UploadFile {
@@ -113,7 +114,7 @@ export class Uploader {
   #options: UploaderOptions;
   readonly #client: SignClient;
   readonly #listeners = new Set<Listener>();
-  readonly #fileCache = new WeakMap<object, { error: unknown; canceled: boolean; tick: number; value: UploadFile }>();
+  readonly #fileCache = new WeakMap<object, { tick: number; value: UploadFile }>();
   #snapshot: UploaderSnapshot;
   #offline = false;
   #stale = false;
@@ -486,7 +487,7 @@ export class Uploader {
   }
 
   #result(file: UppyFile<UploadMeta, UploadBody>): FileResult {
-    const view = this.#toUploadFile(file, this.#plugin.getPluginState());
+    const view = this.#toUploadFile(file);
     const base = { id: view.id, name: view.name, size: view.size };
     if (view.status === 'complete' && view.key) return { ...base, status: 'complete', key: view.key };
     if (view.status === 'canceled') return { ...base, status: 'canceled', ...(view.error ? { error: view.error } : {}) };
@@ -496,8 +497,7 @@ export class Uploader {
   }
 
   #computeSnapshot(): UploaderSnapshot {
-    const pluginState = (this.#pluginInstance?.getPluginState() ?? { errors: {}, canceled: {} }) as PluginState;
-    const files = (this.#uppy?.getFiles() ?? []).map((file) => this.#toUploadFile(file, pluginState));
+    const files = (this.#uppy?.getFiles() ?? []).map((file) => this.#toUploadFile(file));
     const totals: UploadTotals = {
       files: files.length,
       bytesTotal: 0,
@@ -530,22 +530,15 @@ export class Uploader {
     return { files, totals, isUploading: totals.uploading > 0, isOffline: this.#offline, rejected: this.#rejected };
   }
 
-  /** Same Uppy file object and outcome give the same UploadFile object, so unchanged rows need not re-render. */
-  #toUploadFile(file: UppyFile<UploadMeta, UploadBody>, pluginState: PluginState): UploadFile {
-    const error = pluginState.errors[file.id];
-    const canceled = pluginState.canceled[file.id] === true;
-    const complete = file.progress.uploadComplete === true;
-    let status: FileStatus;
-    if (complete) status = 'complete';
-    else if (canceled) status = 'canceled';
-    else if (error) status = 'error';
-    else if (file.isPaused) status = 'paused';
-    else if (file.progress.uploadStarted) status = 'uploading';
-    else status = 'queued';
+  /** The same Uppy file object (Uppy replaces it on every change, the outcome included) gives the same UploadFile object, so unchanged rows need not re-render. */
+  #toUploadFile(file: UppyFile<UploadMeta, UploadBody>): UploadFile {
+    const status = fileStatus(file);
     // An uploading file's speed changes with time as well as with bytes: its view is made again at every tick.
     const tick = status === 'uploading' ? this.#tick : 0;
     const cached = this.#fileCache.get(file);
-    if (cached && cached.error === error && cached.canceled === canceled && cached.tick === tick) return cached.value;
+    if (cached && cached.tick === tick) return cached.value;
+    const error = outcomeOf(file)?.error;
+    const complete = status === 'complete';
     const size = file.size ?? 0;
     const bytesUploaded = complete ? size : file.progress.bytesUploaded || 0;
     let reading: { speed?: number; waiting?: true } = {};
@@ -566,7 +559,7 @@ export class Uploader {
       ...(speed !== undefined ? { speed, ...(speed > 0 && size > bytesUploaded ? { eta: (size - bytesUploaded) / speed } : {}) } : {}),
       ...(waiting ? { waiting } : {}),
     };
-    this.#fileCache.set(file, { error, canceled, tick, value });
+    this.#fileCache.set(file, { tick, value });
     return value;
   }
 }
