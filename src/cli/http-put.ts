@@ -93,7 +93,7 @@ function readError(error: unknown): UploadError | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;
   if (name !== 'NotReadableError' && code !== 'ENOENT' && code !== 'ERR_INVALID_STATE') return undefined;
   return new UploadError({
-    code: 'storage_unreachable',
+    code: 'file_unreadable',
     message: `The file could not be read while it was being sent (it changed or was removed): ${describe(error)}.`,
     retryable: false,
     cause: error,

@@ -7,7 +7,7 @@ import type { MultipartProgress, TransferResult } from '../engine/transfer.js';
 import { TransferEngine } from '../engine/transfer-engine.js';
 import { transferSettings } from '../engine/transfer-options.js';
 import { SignClient } from '../protocol/client.js';
-import { isCanceled, UploadError } from '../protocol/errors.js';
+import { isCanceled, UploadError, type UploadErrorCode } from '../protocol/errors.js';
 import { S3_LIMITS } from '../protocol/part-plan.js';
 import { redactor } from '../protocol/redact.js';
 import type { FileContext } from '../protocol/types.js';
@@ -274,7 +274,7 @@ export function createCliEngine(settings: PutSettings, client: SignClient): Tran
 }
 
 /** Why a file failed: the engine's UploadError, or a local problem before any transfer. */
-type Failure = UploadError | { code: 'file_unreadable' | 'internal_error'; message: string };
+type Failure = UploadError | { code: Extract<UploadErrorCode, 'file_unreadable' | 'internal_error'>; message: string };
 
 function failure(path: string, size: number, error: Failure): PutFileResult {
   const details =

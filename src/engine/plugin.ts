@@ -166,7 +166,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     const fileId = task.id;
     const file = this.uppy.getFile(fileId);
     if (!file || file.isRemote || !file.data) {
-      throw new UploadError({ code: 'canceled', message: 'The file is no longer available.', retryable: false });
+      throw new UploadError({ code: 'file_unreadable', message: 'The file is no longer available to this page.', retryable: false });
     }
     const data = file.data;
     task.multipart ??= { file: fileContext(file.name ?? 'file', data, file.meta) };
@@ -198,7 +198,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
       error instanceof UploadError
         ? error
         : new UploadError({
-            code: 'storage_unreachable',
+            code: 'internal_error',
             message: error instanceof Error ? error.message : String(error),
             retryable: true,
             cause: error,

@@ -89,7 +89,11 @@ async function signAndPut(context: TransferContext): Promise<TransferResult> {
         attempted = false;
         return attempt();
       }
-      if (signed?.method === 'POST' && error instanceof UploadError && error.code === 'storage_unreachable') {
+      if (
+        signed?.method === 'POST' &&
+        error instanceof UploadError &&
+        (error.code === 'storage_unreachable' || error.code === 'storage_stalled')
+      ) {
         formsForThisFile = false;
         context.formPost?.unreadable();
         signed = undefined;

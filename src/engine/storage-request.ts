@@ -46,7 +46,7 @@ export function sendToStorage(
     } catch (error) {
       if (stalled && !signal.aborted) {
         throw new UploadError({
-          code: 'storage_unreachable',
+          code: 'storage_stalled',
           message: `The upload stalled: no progress for ${Math.round(context.stallTimeoutMs / 1000)} s.`,
           retryable: true,
         });

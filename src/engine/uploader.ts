@@ -492,7 +492,7 @@ export class Uploader {
     if (view.status === 'complete' && view.key) return { ...base, status: 'complete', key: view.key };
     if (view.status === 'canceled') return { ...base, status: 'canceled', ...(view.error ? { error: view.error } : {}) };
     const error =
-      view.error ?? new UploadError({ code: 'storage_unreachable', message: `"${view.name}" did not finish uploading.`, retryable: true });
+      view.error ?? new UploadError({ code: 'internal_error', message: `"${view.name}" did not finish uploading.`, retryable: true });
     return { ...base, status: 'error', error };
   }
 

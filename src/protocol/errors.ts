@@ -14,6 +14,12 @@ export type UploadErrorCode =
   | 'storage_refused'
   /** The storage could not be reached, or the connection dropped. */
   | 'storage_unreachable'
+  /** A request to the storage moved no byte for `stallTimeoutMs` and was given up. */
+  | 'storage_stalled'
+  /** The file could not be read: it changed, moved or was deleted since it was chosen. Choosing it again may work; retrying will not. */
+  | 'file_unreadable'
+  /** A fault in this library or the page, not in the network, the endpoint or the storage (the `cause` says what). */
+  | 'internal_error'
   /** The upload was canceled. */
   | 'canceled';
 

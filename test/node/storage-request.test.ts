@@ -43,7 +43,7 @@ describe('sendToStorage', () => {
       () => {},
     ).catch((reason: unknown) => reason);
     expect(aborted).toBe(true);
-    expect(error).toMatchObject({ code: 'storage_unreachable', retryable: true });
+    expect(error).toMatchObject({ code: 'storage_stalled', retryable: true });
     expect((error as Error).message).toMatch(/stalled/);
   });
 

@@ -44,9 +44,11 @@ export const ar: UploaderLocale = {
   failure: ({ code, status }) =>
     status === 401 || status === 403
       ? 'غير مسموح لك برفع هذا الملف. سجّل الدخول مرة أخرى أو اسأل صاحب الموقع.'
-      : code.endsWith('unreachable')
-        ? 'انقطع الاتصال. تحقق من الشبكة وحاول مرة أخرى.'
-        : 'فشل الرفع من جهة الموقع. حاول مرة أخرى بعد قليل.',
+      : code === 'file_unreadable'
+        ? 'تعذّرت قراءة هذا الملف. اختره مرة أخرى.'
+        : code.endsWith('unreachable') || code === 'storage_stalled'
+          ? 'انقطع الاتصال. تحقق من الشبكة وحاول مرة أخرى.'
+          : 'فشل الرفع من جهة الموقع. حاول مرة أخرى بعد قليل.',
   announceAdded: (count) => plural('ar', count, { one: 'أضيف ملف واحد.', two: 'أضيف ملفان.', few: 'أضيفت # ملفات.', other: 'أضيف # ملف.' }),
   announceRejected: (count, reason) =>
     `${plural('ar', count, { one: 'لم يُضف ملف واحد', two: 'لم يُضف ملفان', few: 'لم تُضف # ملفات', other: 'لم يُضف # ملف' })}: ${reason}.`,

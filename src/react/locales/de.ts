@@ -50,9 +50,11 @@ export const de: UploaderLocale = {
   failure: ({ code, status }) =>
     status === 401 || status === 403
       ? 'Sie dürfen diese Datei nicht hochladen. Melden Sie sich neu an oder fragen Sie den Betreiber der Seite.'
-      : code.endsWith('unreachable')
-        ? 'Die Verbindung ist abgebrochen. Prüfen Sie Ihr Netz und versuchen Sie es erneut.'
-        : 'Das Hochladen ist auf Seiten der Website gescheitert. Versuchen Sie es gleich noch einmal.',
+      : code === 'file_unreadable'
+        ? 'Die Datei lässt sich nicht mehr lesen. Wählen Sie sie erneut aus.'
+        : code.endsWith('unreachable') || code === 'storage_stalled'
+          ? 'Die Verbindung ist abgebrochen. Prüfen Sie Ihr Netz und versuchen Sie es erneut.'
+          : 'Das Hochladen ist auf Seiten der Website gescheitert. Versuchen Sie es gleich noch einmal.',
   announceAdded: (count) => plural('de', count, { one: '# Datei hinzugefügt.', other: '# Dateien hinzugefügt.' }),
   announceRejected: (count, reason) =>
     `${plural('de', count, { one: '# Datei wurde nicht hinzugefügt', other: '# Dateien wurden nicht hinzugefügt' })}: ${reason}.`,

@@ -42,9 +42,11 @@ export const en: UploaderLocale = {
   failure: ({ code, status }) =>
     status === 401 || status === 403
       ? 'You may not upload this file. Sign in again?'
-      : code.endsWith('unreachable')
-        ? 'The connection was lost. Retry when you are online.'
-        : 'The site could not take the file. Retry in a moment.',
+      : code === 'file_unreadable'
+        ? 'This file can no longer be read. Choose it again.'
+        : code.endsWith('unreachable') || code === 'storage_stalled'
+          ? 'The connection was lost. Retry when you are online.'
+          : 'The site could not take the file. Retry in a moment.',
   announceAdded: (count) => plural('en', count, { one: '# file added.', other: '# files added.' }),
   announceRejected: (count, reason) =>
     `${plural('en', count, { one: '# file was not added', other: '# files were not added' })}: ${reason}.`,
