@@ -168,7 +168,7 @@ export class Uploader {
       });
       uppy.use(S3UploadPlugin, transferSettings(this.#options, this.#client));
       this.#uppy = uppy;
-      this.#pluginInstance = uppy.getPlugin('S3DirectUpload') as unknown as S3UploadPlugin;
+      this.#pluginInstance = uppy.getPlugin<S3UploadPlugin>('S3DirectUpload');
       uppy.on('state-update', this.#onStateUpdate);
       uppy.on('upload-success', this.#onUploadSuccess);
       uppy.on('upload-error', this.#onUploadError);

@@ -75,10 +75,11 @@ async function undoModes(page: Page): Promise<void> {
 /**
  * Hides what changes with time: the speed and time-left segments of a row's
  * status line and of the totals line (a held upload's rate decays, its time
- * left grows), in any of the stories' languages. The rest of the line stays.
+ * left grows, and after 3 s without a byte it says it is waiting), in any of
+ * the stories' languages. The rest of the line stays.
  */
 function hideWhatChangesWithTime(): void {
-  const varies = /\/s\b|\/ث|\d+\s*\S+\s+left$|^noch |^يتبقى /;
+  const varies = /\/s\b|\/ث|\d+\s*\S+\s+left$|^noch |^يتبقى |^waiting for the connection$|^wartet auf die Verbindung$|^بانتظار الاتصال$/;
   const hide = () => {
     for (const segment of document.querySelectorAll<HTMLElement>('.s3u-file__status bdi, .s3u-status__text bdi')) {
       segment.style.display = varies.test(segment.textContent ?? '') ? 'none' : '';
