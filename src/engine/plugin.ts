@@ -1,10 +1,8 @@
 import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
 import { isCanceled, UploadError } from '../protocol/errors.js';
-import { planParts } from '../protocol/part-plan.js';
 import type { FileContext, MultipartHandle } from '../protocol/types.js';
 import { outcomeOf, outcomePatch } from './file-state.js';
 import { FileTask, type MultipartEntry } from './file-task.js';
-import { fingerprint } from './fingerprint.js';
 import type { ResumeStore } from './resume-store.js';
 import { TimeSlicer } from './time-slice.js';
 import { TransferEngine, type TransferSettings } from './transfer-engine.js';
@@ -229,20 +227,16 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     const store = this.opts.resume?.store;
     if (!store) return;
     try {
+      // Loaded with the first multipart file, like the multipart code itself.
+      const { findStoredParts, fingerprint } = await import('./resume-restore.js');
       entry.fingerprint ??= await fingerprint(data, name);
-      const record = await store.get(entry.fingerprint);
-      if (!record) return;
-      const expired = Date.now() - record.createdAt > (this.opts.resume?.maxAgeMs ?? DEFAULT_RESUME_MAX_AGE_MS);
-      if (expired || record.file.size !== data.size) {
-        await store.delete(record.fingerprint);
-        if (expired) void this.#abort(record.file, record.upload);
-        return;
-      }
-      const { parts } = await this.opts.client.send({ operation: 'list-parts', file: record.file, upload: record.upload });
-      const plan = new Map(planParts(data.size, record.upload.partSize).map((part) => [part.partNumber, part.end - part.start]));
-      const etags = new Map(parts.filter((part) => plan.get(part.partNumber) === part.size).map((part) => [part.partNumber, part.etag]));
-      entry.file = record.file;
-      entry.current = { upload: record.upload, etags };
+      const maxAgeMs = this.opts.resume?.maxAgeMs ?? DEFAULT_RESUME_MAX_AGE_MS;
+      const found = await findStoredParts(store, this.opts.client, entry.fingerprint, data.size, maxAgeMs, (file, upload) =>
+        this.#abort(file, upload),
+      );
+      if (!found) return;
+      entry.file = found.file;
+      entry.current = found.current;
     } catch (error) {
       // Gone, aborted elsewhere, or from another signer secret: upload fresh.
       if (entry.fingerprint) await store.delete(entry.fingerprint).catch(() => undefined);

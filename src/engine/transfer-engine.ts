@@ -2,7 +2,6 @@ import type { SignClient } from '../protocol/client.js';
 import { choosePartSize, defaultPartSize } from '../protocol/part-plan.js';
 import type { ChecksumAlgorithm, FileContext, MultipartHandle } from '../protocol/types.js';
 import { FormPostPolicy } from './form-post.js';
-import { abortMultipart, multipartUpload } from './multipart.js';
 import { RequestPool } from './request-pool.js';
 import type { RetryOptions } from './retry.js';
 import { DEFAULT_SIGN_AHEAD, SignAheadWindow } from './sign-ahead.js';
@@ -122,6 +121,8 @@ export class TransferEngine {
     try {
       const plan = this.plan(job.data.size);
       if (!plan.multipart) return await singlePut(context);
+      // Multipart code loads with the first file above the threshold: apps that upload small files never download it.
+      const { multipartUpload } = await import('./multipart.js');
       return await multipartUpload(
         context,
         { partSize: plan.partSize, signBatchSize: this.settings.signBatchSize, ...(job.onCreated ? { onCreated: job.onCreated } : {}) },
@@ -134,6 +135,8 @@ export class TransferEngine {
 
   /** Aborts a multipart upload on the server (with the engine's retry policy). */
   abort(file: FileContext, upload: MultipartHandle): Promise<void> {
-    return abortMultipart({ client: this.settings.client, retry: this.settings.retry, file }, upload);
+    return import('./multipart.js').then(({ abortMultipart }) =>
+      abortMultipart({ client: this.settings.client, retry: this.settings.retry, file }, upload),
+    );
   }
 }
