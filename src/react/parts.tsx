@@ -36,7 +36,7 @@ export interface FileItemProps {
  * One file: preview, name, size, progress, status, and the actions that make
  * sense now. Memoised: a row re-renders only when its own file changes.
  */
-export const FileItem = memo(function FileItem({
+export const FileItem = /* @__PURE__ */ memo(function FileItem({
   file,
   onCancel,
   onRetry,
