@@ -3,7 +3,10 @@
 // it as a chunk of its own, loaded on first use, so it has its own check and
 // stays out of the entries' totals. A chunk joins this list only when it is
 // loaded on first use of a feature that not every upload needs (never at mount).
-const lazyChunks = (config) => ({ ...config, external: [...(config.external ?? []), './digest-*.js'] });
+const lazyChunks = (config) => ({
+  ...config,
+  external: [...(config.external ?? []), './digest-*.js', './multipart-*.js', './resume-restore-*.js'],
+});
 
 // Where the react entry's 32.15 kB went at 4b5c906 (min+gzip, measured by
 // leaving each part out): @uppy/core and what it imports 13.7 kB (Uppy.js,
@@ -20,8 +23,9 @@ export default [
     modifyEsbuildConfig: lazyChunks,
     // 30 KiB until the widget's accessibility work (issue #13: announcements, grouped refusals, bulk
     // actions, failures in words, focus kept), the engine's store healing (#11), files added in time
-    // slices, speed decay and the engine's rewrite (#12) took it to 32.15 kB.
-    limit: '32.3 kB',
+    // slices, speed decay and the engine's rewrite (#12) took it to 32.15 kB; multipart code loaded on
+    // first use brought it to 30.95 kB. Issue #12 asked for 29.3 kB: the 13.7 kB of @uppy/core stay.
+    limit: '31.1 kB',
   },
   {
     name: 's3-direct-upload/react headless (useS3Upload with its dependencies, React excluded)',
@@ -31,7 +35,7 @@ export default [
     gzip: true,
     modifyEsbuildConfig: lazyChunks,
     // 29.97 kB while FileItem's memo() call kept the whole widget in every import of the entry.
-    limit: '27.9 kB',
+    limit: '26.7 kB',
   },
   {
     name: 's3-direct-upload (core uploader with its dependencies)',
@@ -40,8 +44,9 @@ export default [
     gzip: true,
     modifyEsbuildConfig: lazyChunks,
     // 25 KiB until healing on stores without POST Object, create-only PUTs, setOptions, Uppy made on
-    // first use, time slices, speed decay and the engine's rewrite (#12) took it to 26.36 kB.
-    limit: '26.55 kB',
+    // first use, time slices, speed decay and the engine's rewrite (#12) took it to 26.36 kB; multipart
+    // and resume code loaded with the first large file brought it to 25.15 kB, within #12's 25.2 kB.
+    limit: '25.2 kB',
   },
   {
     name: 'checksums (MD5, SHA-256, CRC32 in a Web Worker), loaded on first use',
@@ -49,6 +54,22 @@ export default [
     import: '{ computeDigest }',
     gzip: true,
     limit: '3 KiB',
+  },
+  {
+    name: 'multipart uploads (parts in parallel, completion, abort), loaded with the first file above the threshold',
+    path: 'dist/shared/multipart-*.js',
+    import: '{ multipartUpload }',
+    gzip: true,
+    modifyEsbuildConfig: (config) => ({ ...config, external: [...(config.external ?? []), './part-plan-*.js', './transfer-options-*.js'] }),
+    limit: '1.6 kB',
+  },
+  {
+    name: 'resume after a reload (fingerprint, stored parts), loaded with the first multipart file',
+    path: 'dist/shared/resume-restore-*.js',
+    import: '{ findStoredParts }',
+    gzip: true,
+    modifyEsbuildConfig: (config) => ({ ...config, external: [...(config.external ?? []), './part-plan-*.js', './transfer-options-*.js'] }),
+    limit: '0.8 kB',
   },
   {
     // What an app's bundler ships of s3-direct-upload/style.css (it minifies the file).
