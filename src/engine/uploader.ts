@@ -124,7 +124,7 @@ export class Uploader {
   #resumable = false;
   /** Files accepted and not yet in Uppy (identity → size): counted by the restrictions of files added meanwhile. */
   readonly #joining = new Map<string, number>();
-  /** Moves on at `clear` and `destroy`: files still joining the list stop joining. */
+  /** Moves on at `removeAll` and `destroy`: files still joining the list stop joining. */
   #generation = 0;
   readonly #speeds = new SpeedMeter();
   /** Counts speed ticks: while files upload, their speed is looked at every second even when no bytes move. */
@@ -283,7 +283,7 @@ export class Uploader {
     return { accepted, rejected };
   }
 
-  /** Puts accepted files into Uppy in time slices; `clear` or `destroy` meanwhile drops the rest. */
+  /** Puts accepted files into Uppy in time slices; `removeAll` or `destroy` meanwhile drops the rest. */
   async #admit(accepted: FileToAdd[]): Promise<string[]> {
     const added: string[] = [];
     const generation = this.#generation;
@@ -404,8 +404,12 @@ export class Uploader {
     if (this.uppy.getFile(fileId)) this.uppy.removeFile(fileId);
   }
 
-  /** Removes every file, those still joining the list included. */
-  clear(): void {
+  /**
+   * Removes every file from the list, those still joining it included: running
+   * ones stop and their multipart uploads are aborted (`cancelAll` stops them
+   * and keeps them listed, to retry).
+   */
+  removeAll(): void {
     this.#generation++;
     this.uppy.cancelAll();
   }

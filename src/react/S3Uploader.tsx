@@ -218,14 +218,14 @@ function useCoarsePointer(): boolean {
   return coarse;
 }
 
-/** Buttons for the whole list: cancel what runs, retry what failed or was canceled, clear the list once nothing runs. */
+/** Buttons for the whole list: cancel what runs, retry what failed or was canceled, empty the list once nothing runs. */
 function BulkActions({
   files,
   upload,
   locale,
 }: {
   files: readonly UploadFile[];
-  upload: Pick<UseS3UploadResult, 'cancelAll' | 'retryAll' | 'clear'>;
+  upload: Pick<UseS3UploadResult, 'cancelAll' | 'retryAll' | 'removeAll'>;
   locale: UploaderLocale;
 }) {
   // One file has its own buttons.
@@ -234,7 +234,7 @@ function BulkActions({
   const actions = {
     cancelAll: active,
     retryAll: files.some((file) => file.status === 'error' || file.status === 'canceled'),
-    clear: !active,
+    removeAll: !active,
   };
   return (
     <div className="s3u-toolbar">
@@ -242,7 +242,7 @@ function BulkActions({
         (action) =>
           actions[action] && (
             <button key={action} type="button" className="s3u-button" onClick={upload[action]}>
-              {locale[action === 'clear' ? 'clearAll' : action]}
+              {locale[action]}
             </button>
           ),
       )}

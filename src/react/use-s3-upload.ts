@@ -60,7 +60,8 @@ export interface UseS3UploadResult extends UploaderSnapshot {
   remove: (fileId: string) => void;
   cancelAll: () => void;
   retryAll: () => void;
-  clear: () => void;
+  /** Empties the list (running files stop; `cancelAll` keeps them listed). */
+  removeAll: () => void;
   /** Forget the refused files shown to the user. */
   dismissRejections: () => void;
   /** The framework-free uploader underneath. */
@@ -68,7 +69,18 @@ export interface UseS3UploadResult extends UploaderSnapshot {
 }
 
 /** The actions, bound once to the uploader: stable across renders, so memoised rows do not re-render. */
-const ACTIONS = ['start', 'cancel', 'retry', 'pause', 'resume', 'remove', 'cancelAll', 'retryAll', 'clear', 'dismissRejections'] as const;
+const ACTIONS = [
+  'start',
+  'cancel',
+  'retry',
+  'pause',
+  'resume',
+  'remove',
+  'cancelAll',
+  'retryAll',
+  'removeAll',
+  'dismissRejections',
+] as const;
 type Actions = Pick<Uploader, (typeof ACTIONS)[number]>;
 
 /**

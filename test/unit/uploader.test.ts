@@ -326,10 +326,10 @@ describe('Uploader', () => {
     expect(uploader.getSnapshot().files).toHaveLength(600);
   });
 
-  it('clear while files are joining the list: the rest never join', async () => {
+  it('removeAll while files are joining the list: the rest never join', async () => {
     const { uploader } = start({ autoUpload: false });
     const adding = uploader.addFiles(Array.from({ length: 2000 }, (_, index) => file(`f-${index}.txt`, index)));
-    uploader.clear();
+    uploader.removeAll();
     const { added } = await adding;
     expect(added.length).toBeLessThan(2000);
     expect(uploader.getSnapshot().files).toHaveLength(0);

@@ -26,7 +26,7 @@ export const ar: UploaderLocale = {
   dismiss: 'إخفاء',
   cancelAll: 'إلغاء الكل',
   retryAll: 'إعادة محاولة الكل',
-  clearAll: 'مسح القائمة',
+  removeAll: 'مسح القائمة',
   showNames: 'إظهار الأسماء',
   details: 'التفاصيل',
   cancelFile: (name) => `إلغاء ${name}`,

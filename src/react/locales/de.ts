@@ -32,7 +32,7 @@ export const de: UploaderLocale = {
   dismiss: 'Ausblenden',
   cancelAll: 'Alle abbrechen',
   retryAll: 'Alle erneut versuchen',
-  clearAll: 'Liste leeren',
+  removeAll: 'Liste leeren',
   showNames: 'Namen zeigen',
   details: 'Details',
   cancelFile: (name) => `${name} abbrechen`,

@@ -25,7 +25,7 @@ export const en: UploaderLocale = {
   dismiss: 'Dismiss',
   cancelAll: 'Cancel all',
   retryAll: 'Retry all',
-  clearAll: 'Clear list',
+  removeAll: 'Clear list',
   showNames: 'Show names',
   details: 'Details',
   cancelFile: (name) => `Cancel ${name}`,

@@ -32,7 +32,7 @@ export interface UploaderLocale {
   /** Buttons for the whole list: cancel every running file, retry every failed or canceled one, empty the list. */
   cancelAll: string;
   retryAll: string;
-  clearAll: string;
+  removeAll: string;
   /** Opens the list of names of a group of refused files. */
   showNames: string;
   /** Opens a failed file's technical detail. */
