@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatSpeed } from '../../src/react/format.js';
+import { formatBytes, formatDuration, formatSpeed } from '../../../src/react/format.js';
 
 /** What a person reads: the no-break spaces as plain spaces. */
 const read = (text: string) => text.replaceAll('\u00a0', ' ');

@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { FileResult } from '../../src/index.js';
+import type { FileResult } from '../../../src/index.js';
 
 describe('FileResult', () => {
   it("narrows on status: the README's onComplete gives a string[] of keys", () => {

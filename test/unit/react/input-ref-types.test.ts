@@ -1,6 +1,6 @@
 import type { JSX } from 'react';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { UseS3UploadResult } from '../../src/react/index.js';
+import type { UseS3UploadResult } from '../../../src/react/index.js';
 
 /**
  * What `<input ref>` accepts under React 18's @types/react (18.3): a string,

@@ -1,8 +1,8 @@
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createUploader, type FileResult, MemoryResumeStore, type Uploader, type UploaderOptions } from '../../src/index.js';
-import { fakeEndpoint, SIGN_URL } from './fake-endpoint.js';
-import { server } from './msw-server.js';
+import { createUploader, type FileResult, MemoryResumeStore, type Uploader, type UploaderOptions } from '../../../src/index.js';
+import { fakeEndpoint, SIGN_URL } from '../fake-endpoint.js';
+import { server } from '../msw-server.js';
 
 const MiB = 1024 * 1024;
 let uploader: Uploader | undefined;

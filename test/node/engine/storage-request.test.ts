@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { RequestPool } from '../../src/engine/request-pool.js';
-import { DEFAULT_RETRY } from '../../src/engine/retry.js';
-import { sendToStorage } from '../../src/engine/storage-request.js';
-import type { SendFunction, TransferContext } from '../../src/engine/transfer.js';
-import { SignClient } from '../../src/protocol/client.js';
-import { UploadError } from '../../src/protocol/errors.js';
+import { RequestPool } from '../../../src/engine/request-pool.js';
+import { DEFAULT_RETRY } from '../../../src/engine/retry.js';
+import { sendToStorage } from '../../../src/engine/storage-request.js';
+import type { SendFunction, TransferContext } from '../../../src/engine/transfer.js';
+import { SignClient } from '../../../src/protocol/client.js';
+import { UploadError } from '../../../src/protocol/errors.js';
 
 const signed = { url: 'http://s3.test/b/k', method: 'PUT' as const, headers: {}, expiresAt: new Date(Date.now() + 600_000).toISOString() };
 

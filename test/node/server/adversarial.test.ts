@@ -6,9 +6,9 @@
  * test/integration/signer-rgw.test.ts.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { S3_LIMITS } from '../../src/protocol/part-plan.js';
-import { createSignHandler, presignDownload, type SignHandlerOptions, sanitizeFileName } from '../../src/server/index.js';
-import { resolveOptions } from '../../src/server/options.js';
+import { S3_LIMITS } from '../../../src/protocol/part-plan.js';
+import { createSignHandler, presignDownload, type SignHandlerOptions, sanitizeFileName } from '../../../src/server/index.js';
+import { resolveOptions } from '../../../src/server/options.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ar, de } from '../../src/react/index.js';
-import { launchChromium, openGallery } from '../support/widget-page.js';
+import { ar, de } from '../../../src/react/index.js';
+import { launchChromium, openGallery } from '../../support/widget-page.js';
 
 // Each test drives a real Chromium: under a full `npm test` on 2 cores it needs more than Vitest's 5 s.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });

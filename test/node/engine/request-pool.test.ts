@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RequestPool } from '../../src/engine/request-pool.js';
-import { SignAheadWindow } from '../../src/engine/sign-ahead.js';
-import { defaultPartSize } from '../../src/protocol/part-plan.js';
+import { RequestPool } from '../../../src/engine/request-pool.js';
+import { SignAheadWindow } from '../../../src/engine/sign-ahead.js';
+import { defaultPartSize } from '../../../src/protocol/part-plan.js';
 
 const never = new AbortController().signal;
 

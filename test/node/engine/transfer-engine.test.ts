@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createCliEngine, type PutSettings, parsePutArgs } from '../../src/cli/put.js';
-import { TransferEngine } from '../../src/engine/transfer-engine.js';
-import { transferSettings } from '../../src/engine/transfer-options.js';
-import { browserSend } from '../../src/engine/xhr.js';
-import { SignClient } from '../../src/protocol/client.js';
+import { createCliEngine, type PutSettings, parsePutArgs } from '../../../src/cli/put.js';
+import { TransferEngine } from '../../../src/engine/transfer-engine.js';
+import { transferSettings } from '../../../src/engine/transfer-options.js';
+import { browserSend } from '../../../src/engine/xhr.js';
+import { SignClient } from '../../../src/protocol/client.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

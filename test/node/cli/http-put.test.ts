@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpPut } from '../../src/cli/http-put.js';
+import { httpPut } from '../../../src/cli/http-put.js';
 
 describe('httpPut (the CLI’s sender)', () => {
   let server: Server;

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openGallery } from '../support/widget-page.js';
+import { launchChromium, openGallery } from '../../support/widget-page.js';
 
 /**
  * Windows High Contrast (forced colours) replaces author colours with the

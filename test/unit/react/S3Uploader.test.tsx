@@ -4,11 +4,11 @@ import { HttpResponse, http } from 'msw';
 import { StrictMode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
-import type { FileResult } from '../../src/index.js';
-import { ar, de, S3Uploader } from '../../src/react/index.js';
-import { seen } from '../support/seen.js';
-import { fakeEndpoint, SIGN_URL, STORAGE } from './fake-endpoint.js';
-import { server } from './msw-server.js';
+import type { FileResult } from '../../../src/index.js';
+import { ar, de, S3Uploader } from '../../../src/react/index.js';
+import { seen } from '../../support/seen.js';
+import { fakeEndpoint, SIGN_URL, STORAGE } from '../fake-endpoint.js';
+import { server } from '../msw-server.js';
 
 const file = (name: string, size: number) => new File([new Uint8Array(size)], name, { type: 'text/plain' });
 const fastRetry = { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SpeedMeter, WAITING_AFTER_MS } from '../../src/engine/speed-meter.js';
+import { SpeedMeter, WAITING_AFTER_MS } from '../../../src/engine/speed-meter.js';
 
 describe('SpeedMeter', () => {
   it('smooths the speed while bytes flow', () => {

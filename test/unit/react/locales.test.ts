@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ar, de, en } from '../../src/react/index.js';
+import { ar, de, en } from '../../../src/react/index.js';
 
 describe.each([en, de, ar])('locale $code: why a file failed, in words for people', (locale) => {
   it('has its own sentence for a file that can no longer be read (choosing it again helps, retrying does not)', () => {

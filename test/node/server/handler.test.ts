@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSignHandler } from '../../src/server/index.js';
-import { UploadTokens } from '../../src/server/token.js';
+import { createSignHandler } from '../../../src/server/index.js';
+import { UploadTokens } from '../../../src/server/token.js';
 
 const MiB = 1024 * 1024;
 const errors: unknown[] = [];

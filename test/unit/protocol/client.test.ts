@@ -1,9 +1,9 @@
 import { delay, HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { SignClient } from '../../src/protocol/client.js';
-import { UploadError } from '../../src/protocol/errors.js';
-import { fakeEndpoint, SIGN_URL } from './fake-endpoint.js';
-import { server } from './msw-server.js';
+import { SignClient } from '../../../src/protocol/client.js';
+import { UploadError } from '../../../src/protocol/errors.js';
+import { fakeEndpoint, SIGN_URL } from '../fake-endpoint.js';
+import { server } from '../msw-server.js';
 
 const file = { name: 'a.txt', size: 3, type: 'text/plain' };
 const upload = { key: 'uploads/a', uploadId: 'u1', partSize: 5 * 1024 * 1024, token: '' };

@@ -5,8 +5,8 @@ import { gzipSync } from 'node:zlib';
 import express from 'express';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toExpressHandler } from '../../src/server/express.js';
-import { createSignHandler, type SignHandler, toNodeListener } from '../../src/server/index.js';
+import { toExpressHandler } from '../../../src/server/express.js';
+import { createSignHandler, type SignHandler, toNodeListener } from '../../../src/server/index.js';
 
 // Presigning needs no network: the endpoint below is never contacted by these tests.
 const handler = createSignHandler({

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ar } from '../../src/react/index.js';
-import { comparePicture } from '../support/pictures.js';
-import { type GalleryOptions, launchChromium, openGallery } from '../support/widget-page.js';
+import { ar } from '../../../src/react/index.js';
+import { comparePicture } from '../../support/pictures.js';
+import { type GalleryOptions, launchChromium, openGallery } from '../../support/widget-page.js';
 
 /**
  * Reference pictures of the widget in every state (the gallery page) in each
@@ -15,7 +15,7 @@ import { type GalleryOptions, launchChromium, openGallery } from '../support/wid
  * rewrites the references in test/pictures/ (look at them before committing);
  * a failing run leaves what it saw beside the reference as <mode>.actual.png.
  */
-const PICTURES = resolve(import.meta.dirname, '../pictures');
+const PICTURES = resolve(import.meta.dirname, '../../pictures');
 
 const MODES: Record<string, GalleryOptions & { width?: number; forced?: boolean }> = {
   light: {},

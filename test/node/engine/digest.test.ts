@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { computeDigest } from '../../src/engine/digest.js';
+import { computeDigest } from '../../../src/engine/digest.js';
 
 describe('computeDigest (in place, as where no Worker exists)', () => {
   it('matches known digests of "hello"', async () => {

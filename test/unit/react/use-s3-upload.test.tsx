@@ -7,9 +7,9 @@ import { act, render, renderHook, screen, waitFor } from '@testing-library/react
 import { HttpResponse, http } from 'msw';
 import { StrictMode } from 'react';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { S3Uploader, type UseS3UploadOptions, useS3Upload } from '../../src/react/index.js';
-import { fakeEndpoint, SIGN_URL } from './fake-endpoint.js';
-import { server } from './msw-server.js';
+import { S3Uploader, type UseS3UploadOptions, useS3Upload } from '../../../src/react/index.js';
+import { fakeEndpoint, SIGN_URL } from '../fake-endpoint.js';
+import { server } from '../msw-server.js';
 
 const file = (name: string, size: number) => new File([new Uint8Array(size)], name, { type: 'text/plain' });
 const OTHER_SIGN_URL = 'http://app.test/api/other-upload';

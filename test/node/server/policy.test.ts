@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createSignHandler, SignError, type SignHandlerOptions } from '../../src/server/index.js';
+import { createSignHandler, SignError, type SignHandlerOptions } from '../../../src/server/index.js';
 
 const MiB = 1024 * 1024;
 const base: SignHandlerOptions = {
