@@ -42,6 +42,7 @@ export default defineConfig({
         index: resolve(import.meta.dirname, 'src/index.ts'),
         'react/index': resolve(import.meta.dirname, 'src/react/index.ts'),
         'server/index': resolve(import.meta.dirname, 'src/server/index.ts'),
+        'uppy/index': resolve(import.meta.dirname, 'src/uppy/index.ts'),
         'cli/index': resolve(import.meta.dirname, 'src/cli/index.ts'),
         style: resolve(import.meta.dirname, 'src/styles/style.css'),
       },
