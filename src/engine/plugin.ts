@@ -2,7 +2,7 @@ import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
 import { isCanceled, UploadError } from '../protocol/errors.js';
 import type { FileContext, MultipartHandle } from '../protocol/types.js';
 import { outcomeOf, outcomePatch } from './file-state.js';
-import { FileTask, type MultipartEntry } from './file-task.js';
+import { FileTask, type MultipartEntry, type StopReason } from './file-task.js';
 import type { ResumeStore } from './resume-store.js';
 import { TimeSlicer } from './time-slice.js';
 import { TransferEngine, type TransferSettings } from './transfer-engine.js';
@@ -129,7 +129,8 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     try {
       for (;;) {
         const current = this.uppy.getFile(fileId);
-        if (!current) return;
+        // Removed (Uppy drops the file before `file-removed`): on to the clean-up below, which aborts its multipart upload.
+        if (!current) break;
         // Uppy's own pause flag starts a pause — but never puts one back over a cancel or removal,
         // which clear the flag only after this loop has seen them.
         if (current.isPaused && !task.reason) task.reason = 'pause';
@@ -152,8 +153,10 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
         }
       }
       // Stopped for good: cancel, removal or destroy. Leaving the page keeps resumable uploads open.
-      if (task.reason === 'cancel') this.#markCanceled(fileId);
-      if (task.reason === 'destroy' && this.#leaving && this.opts.resume) this.#tasks.delete(fileId);
+      // `stop` sets the reason while the loop awaits: read it as declared, not as narrowed in the loop.
+      const reason = task.reason as StopReason | undefined;
+      if (reason === 'cancel') this.#markCanceled(fileId);
+      if (reason === 'destroy' && this.#leaving && this.opts.resume) this.#tasks.delete(fileId);
       else this.#discardMultipart(fileId);
     } finally {
       task.running = false;
