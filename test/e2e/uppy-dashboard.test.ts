@@ -1,0 +1,214 @@
+/**
+ * s3-direct-upload/uppy under Uppy's own Dashboard, in Chromium, against Ceph
+ * RGW through the fault-injecting proxy: an app already on Uppy that replaced
+ * @uppy/aws-s3 with `uppy.use(S3DirectUpload, { signUrl })`. Files are chosen
+ * through the Dashboard's file input and everything is done with the
+ * Dashboard's buttons (Upload, the per-file Pause / Resume / Retry indicator,
+ * Remove file): Uppy's lifecycle, not the headless uploader's.
+ */
+import '@uppy/core/css/style.min.css';
+import '@uppy/dashboard/css/style.min.css';
+import Uppy, { type Meta, type UploadResult } from '@uppy/core';
+import Dashboard from '@uppy/dashboard';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commands, page, userEvent } from 'vitest/browser';
+import { S3DirectUpload, type S3DirectUploadBody, type S3DirectUploadOptions } from '../../src/uppy/index.js';
+import { MiB, randomFile, sha256 } from './browser-support.js';
+import type { SeenRequest } from './commands.js';
+import { E2E_SIGN_PATH } from './environment.js';
+
+type AppUppy = Uppy<Meta, S3DirectUploadBody>;
+
+let uppy: AppUppy | undefined;
+let root: HTMLElement | undefined;
+
+/** The app: Uppy, its inline Dashboard, and this library's uploader plugin in place of @uppy/aws-s3. */
+function mountDashboard(options: Partial<S3DirectUploadOptions> = {}) {
+  root = document.createElement('div');
+  document.body.append(root);
+  const app: AppUppy = new Uppy<Meta, S3DirectUploadBody>({ autoProceed: false })
+    .use(Dashboard, { inline: true, target: root, height: 560, proudlyDisplayPoweredByUppy: false })
+    .use(S3DirectUpload, { signUrl: E2E_SIGN_PATH, resume: false, ...options });
+  uppy = app;
+  const completed: Array<UploadResult<Meta, S3DirectUploadBody>> = [];
+  app.on('complete', (result) => completed.push(result));
+  return { uppy: app, root, completed };
+}
+
+/** The Dashboard's hidden file input (files, not folders): what the system's chooser fills. */
+function dashboardInput(container: HTMLElement): HTMLInputElement {
+  const input = Array.from(container.querySelectorAll<HTMLInputElement>('input.uppy-Dashboard-input[name="files[]"]')).find(
+    (candidate) => !candidate.webkitdirectory,
+  );
+  if (!input) throw new Error('The Dashboard has no file input');
+  return input;
+}
+
+/**
+ * Picks files in the Dashboard's chooser: the input gets them and fires
+ * `change`, as after the system's dialog. (userEvent.upload would send every
+ * byte through the test runner's socket as base64: seconds per 10 MiB.)
+ */
+async function choose(container: HTMLElement, files: File[]) {
+  const input = dashboardInput(container);
+  const transfer = new DataTransfer();
+  for (const file of files) transfer.items.add(file);
+  input.files = transfer.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  await expect.poll(() => uppy?.getFiles().length).toBeGreaterThanOrEqual(files.length);
+}
+
+/** A file's row in the Dashboard. */
+function item(container: HTMLElement, name: string): HTMLElement {
+  const found = Array.from(container.querySelectorAll<HTMLElement>('.uppy-Dashboard-Item')).find((element) =>
+    element.querySelector('.uppy-Dashboard-Item-name')?.textContent?.includes(name),
+  );
+  if (!found) throw new Error(`No Dashboard row for ${name}`);
+  return found;
+}
+
+/** A button of the Dashboard by its accessible name (`aria-label`, else its text). */
+function button(container: HTMLElement, name: RegExp): HTMLButtonElement {
+  const found = Array.from(container.querySelectorAll<HTMLButtonElement>('button')).find((candidate) =>
+    name.test(candidate.getAttribute('aria-label') ?? candidate.textContent ?? ''),
+  );
+  if (!found) throw new Error(`No button ${name}`);
+  return found;
+}
+
+async function pressUpload(container: HTMLElement) {
+  await userEvent.click(button(container, /^Upload \d+ files?$/));
+}
+
+const uppyFile = (name: string) => uppy?.getFiles().find((file) => file.name === name);
+
+/** RGW holds exactly the file's bytes under the key the plugin reported on the Uppy file. */
+async function expectStored(file: File) {
+  const key = uppyFile(file.name)?.response?.body?.key;
+  expect(key, `${file.name} has no key`).toMatch(/^e2e\/[0-9a-f-]{36}\/[^/]+$/);
+  const stored = await commands.s3ObjectDigest(key as string);
+  expect(stored.size).toBe(file.size);
+  expect(stored.sha256).toBe(await sha256(file));
+}
+
+const partPuts = (requests: SeenRequest[]) => requests.filter((request) => request.method === 'PUT' && request.partNumber);
+const storedParts = async () => partPuts(await commands.s3Requests()).filter((request) => request.status === 200);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const patiently = { timeout: 60_000, interval: 100 };
+
+beforeEach(async () => {
+  // A desktop window: at the runner's default 414 px the Dashboard's narrow layout covers a row's Remove button.
+  await page.viewport(1024, 800);
+  await commands.s3ResetRequests();
+});
+afterEach(async () => {
+  uppy?.destroy();
+  uppy = undefined;
+  root?.remove();
+  root = undefined;
+  await commands.s3SetFaults(null);
+  await commands.s3SetLatency(null);
+});
+
+describe('S3DirectUpload under Uppy’s Dashboard (Chromium → Ceph RGW)', () => {
+  it('uploads a small file as a form POST, a 1 MiB one as a single PUT and 20 MiB by multipart, all byte-identical', async () => {
+    const { root, completed } = mountDashboard({ multipartThreshold: 8 * MiB, partSize: 5 * MiB });
+    const files = [randomFile('notes.txt', 5 * 1024, 'text/plain'), randomFile('photo.bin', MiB), randomFile('video.bin', 20 * MiB)];
+    await choose(root, files);
+    await pressUpload(root);
+    await expect.poll(() => completed.length, patiently).toBe(1);
+    const [result] = completed;
+    expect(result?.failed ?? []).toEqual([]);
+    expect(result?.successful?.map((file) => file.name).sort()).toEqual(['notes.txt', 'photo.bin', 'video.bin']);
+    for (const file of files) await expectStored(file);
+    const requests = await commands.s3Requests();
+    // Form POSTs go to the bucket itself; the signer's CreateMultipartUpload and Complete (POSTs too) go to the object.
+    const formPosts = requests.filter((request) => request.method === 'POST' && request.path.split('/').filter(Boolean).length === 1);
+    expect(formPosts).toHaveLength(1);
+    expect(requests.filter((request) => request.method === 'PUT' && !request.partNumber)).toHaveLength(1);
+    expect(new Set(partPuts(requests).map((request) => request.partNumber))).toEqual(new Set(['1', '2', '3', '4']));
+    expect(await commands.s3OpenMultipartUploads()).toEqual([]);
+    // The Dashboard says it is done, as it does with @uppy/aws-s3.
+    await expect.poll(() => root.querySelector('.uppy-StatusBar')?.textContent ?? '').toMatch(/Complete/);
+  });
+
+  it('pauses a multipart file from its row (no part in flight) and resumes it, sending only the missing parts', async () => {
+    // Slow connections and two at a time: the 30 MiB file takes a few seconds, long enough to pause it.
+    await commands.s3SetLatency({ bytesPerSecondPerConnection: 4 * MiB });
+    const { root, completed } = mountDashboard({ multipartThreshold: 8 * MiB, partSize: 5 * MiB, maxConcurrentRequests: 2 });
+    const file = randomFile('pause-me.bin', 30 * MiB);
+    await choose(root, [file]);
+    await pressUpload(root);
+    await expect.poll(async () => (await storedParts()).length, patiently).toBeGreaterThanOrEqual(2);
+    await userEvent.click(button(item(root, file.name), /^Pause upload$/));
+    expect(uppyFile(file.name)?.isPaused).toBe(true);
+    // Paused means paused: the parts in flight are stopped and nothing new starts.
+    await expect.poll(async () => partPuts(await commands.s3Requests()).filter((request) => request.endedAt === undefined)).toEqual([]);
+    const atPause = partPuts(await commands.s3Requests()).length;
+    const storedAtPause = new Set((await storedParts()).map((request) => request.partNumber));
+    await sleep(1500);
+    expect(partPuts(await commands.s3Requests())).toHaveLength(atPause);
+    expect(button(item(root, file.name), /^Resume upload$/)).toBeTruthy();
+
+    await userEvent.click(button(item(root, file.name), /^Resume upload$/));
+    await expect.poll(() => completed.length, patiently).toBe(1);
+    expect(completed[0]?.successful?.map((done) => done.name)).toEqual([file.name]);
+    await expectStored(file);
+    const stored = await storedParts();
+    // Every part stored exactly once: those stored before the pause were not sent again.
+    expect(stored.map((request) => request.partNumber).sort()).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(storedAtPause.size).toBeGreaterThanOrEqual(2);
+    expect(await commands.s3OpenMultipartUploads()).toEqual([]);
+  });
+
+  it('removing a running multipart file from the Dashboard stops it and leaves no multipart upload behind', async () => {
+    await commands.s3SetLatency({ bytesPerSecondPerConnection: 4 * MiB });
+    const { root } = mountDashboard({ multipartThreshold: 8 * MiB, partSize: 5 * MiB, maxConcurrentRequests: 2 });
+    const file = randomFile('remove-me.bin', 30 * MiB);
+    await choose(root, [file]);
+    await pressUpload(root);
+    await expect.poll(async () => (await storedParts()).length, patiently).toBeGreaterThanOrEqual(1);
+    expect((await commands.s3OpenMultipartUploads()).length).toBe(1);
+    await userEvent.click(button(item(root, file.name), /^Remove file/));
+    expect(uppyFile(file.name)).toBeUndefined();
+    await expect.poll(() => commands.s3OpenMultipartUploads(), { timeout: 15_000, interval: 200 }).toEqual([]);
+    // And it stays that way: nothing in flight recreates it, no part is sent after the removal settled.
+    const settled = partPuts(await commands.s3Requests()).length;
+    await sleep(1500);
+    expect(await commands.s3OpenMultipartUploads()).toEqual([]);
+    expect(partPuts(await commands.s3Requests())).toHaveLength(settled);
+  });
+
+  it('a file that failed (injected 503s, no retries left) shows Retry in its row, and Retry uploads it', async () => {
+    await commands.s3SetFaults({ rate: 1, kinds: ['slowdown'] });
+    const { uppy, root, completed } = mountDashboard({ retry: { attempts: 1 } });
+    const errors: string[] = [];
+    uppy.on('upload-error', (_file, error) => errors.push(error.message));
+    const file = randomFile('flaky.bin', MiB);
+    await choose(root, [file]);
+    await pressUpload(root);
+    await expect.poll(() => completed.length, patiently).toBe(1);
+    expect(completed[0]?.failed?.map((failed) => failed.name)).toEqual([file.name]);
+    expect(errors).toHaveLength(1);
+    expect(uppyFile(file.name)?.error).toBeTruthy();
+    const faulted = (await commands.s3Requests()).filter((request) => request.fault);
+    expect(faulted.length).toBeGreaterThan(0);
+
+    await commands.s3SetFaults(null);
+    await userEvent.click(button(item(root, file.name), /^Retry upload$/));
+    await expect.poll(() => uppyFile(file.name)?.progress.uploadComplete, patiently).toBe(true);
+    expect(uppyFile(file.name)?.error).toBeFalsy();
+    await expectStored(file);
+  });
+
+  it('rejects a misspelt option at use() with a TypeError that names it', () => {
+    const app = new Uppy();
+    expect(() => app.use(S3DirectUpload, { signUrl: E2E_SIGN_PATH, partsize: 5 * MiB } as S3DirectUploadOptions)).toThrow(
+      /S3DirectUpload: `partsize` is not an option/,
+    );
+    expect(() => app.use(S3DirectUpload, { signUrl: E2E_SIGN_PATH, maxConcurrentRequests: Number(undefined) })).toThrow(
+      /`maxConcurrentRequests` must be a whole number/,
+    );
+    app.destroy();
+  });
+});
