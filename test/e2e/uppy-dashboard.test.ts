@@ -36,12 +36,10 @@ function mountDashboard(options: Partial<S3DirectUploadOptions> = {}) {
 }
 
 /** The Dashboard's hidden file input (files, not folders): what the system's chooser fills. */
-function dashboardInput(container: HTMLElement): HTMLInputElement {
-  const input = Array.from(container.querySelectorAll<HTMLInputElement>('input.uppy-Dashboard-input[name="files[]"]')).find(
+function dashboardInput(container: HTMLElement): HTMLInputElement | undefined {
+  return Array.from(container.querySelectorAll<HTMLInputElement>('input.uppy-Dashboard-input[name="files[]"]')).find(
     (candidate) => !candidate.webkitdirectory,
   );
-  if (!input) throw new Error('The Dashboard has no file input');
-  return input;
 }
 
 /**
@@ -50,7 +48,10 @@ function dashboardInput(container: HTMLElement): HTMLInputElement {
  * byte through the test runner's socket as base64: seconds per 10 MiB.)
  */
 async function choose(container: HTMLElement, files: File[]) {
+  // With files in the list, the Dashboard shows its chooser behind "Add more".
+  if (!dashboardInput(container)) await userEvent.click(button(container, /^Add more/));
   const input = dashboardInput(container);
+  if (!input) throw new Error('The Dashboard has no file input');
   const transfer = new DataTransfer();
   for (const file of files) transfer.items.add(file);
   input.files = transfer.files;
@@ -179,26 +180,44 @@ describe('S3DirectUpload under Uppy’s Dashboard (Chromium → Ceph RGW)', () =
     expect(partPuts(await commands.s3Requests())).toHaveLength(settled);
   });
 
-  it('a file that failed (injected 503s, no retries left) shows Retry in its row, and Retry uploads it', async () => {
+  it('a file that failed (injected 503s, no retries left) retries from its row; two more from the status bar’s Retry', async () => {
     await commands.s3SetFaults({ rate: 1, kinds: ['slowdown'] });
     const { uppy, root, completed } = mountDashboard({ retry: { attempts: 1 } });
     const errors: string[] = [];
     uppy.on('upload-error', (_file, error) => errors.push(error.message));
-    const file = randomFile('flaky.bin', MiB);
-    await choose(root, [file]);
+    const first = randomFile('flaky-1.bin', MiB);
+    await choose(root, [first]);
     await pressUpload(root);
     await expect.poll(() => completed.length, patiently).toBe(1);
-    expect(completed[0]?.failed?.map((failed) => failed.name)).toEqual([file.name]);
-    expect(errors).toHaveLength(1);
-    expect(uppyFile(file.name)?.error).toBeTruthy();
-    const faulted = (await commands.s3Requests()).filter((request) => request.fault);
-    expect(faulted.length).toBeGreaterThan(0);
+    expect(completed[0]?.failed?.map((failed) => failed.name)).toEqual([first.name]);
+    expect(errors).toEqual([expect.stringMatching(/503 SlowDown/)]);
+    expect(uppyFile(first.name)?.error).toBeTruthy();
 
+    // From its row: Uppy's retryUpload.
     await commands.s3SetFaults(null);
-    await userEvent.click(button(item(root, file.name), /^Retry upload$/));
-    await expect.poll(() => uppyFile(file.name)?.progress.uploadComplete, patiently).toBe(true);
-    expect(uppyFile(file.name)?.error).toBeFalsy();
-    await expectStored(file);
+    await userEvent.click(button(item(root, first.name), /^Retry upload$/));
+    await expect.poll(() => uppyFile(first.name)?.progress.uploadComplete, patiently).toBe(true);
+    expect(uppyFile(first.name)?.error).toBeFalsy();
+    await expectStored(first);
+
+    // Two more fail; the status bar's Retry is Uppy's retryAll, which picks the files that carry an error.
+    await commands.s3SetFaults({ rate: 1, kinds: ['slowdown'] });
+    const more = [randomFile('flaky-2.bin', MiB), randomFile('flaky-3.bin', MiB)];
+    await choose(root, more);
+    await pressUpload(root);
+    // (retryUpload resolves without a `complete` event: this is the second.)
+    await expect.poll(() => completed.length, patiently).toBe(2);
+    expect(completed[1]?.failed?.map((failed) => failed.name).sort()).toEqual(['flaky-2.bin', 'flaky-3.bin']);
+    await commands.s3SetFaults(null);
+    await expect.poll(() => root.querySelector('.uppy-StatusBar-actionBtn--retry')).toBeTruthy();
+    await userEvent.click(root.querySelector<HTMLButtonElement>('.uppy-StatusBar-actionBtn--retry') as HTMLButtonElement);
+    await expect.poll(() => completed.length, patiently).toBe(3);
+    expect(completed[2]?.successful?.map((done) => done.name).sort()).toEqual(['flaky-2.bin', 'flaky-3.bin']);
+    for (const file of more) await expectStored(file);
+    // Three refused PUTs, then one good PUT per file: nothing sent twice.
+    const puts = (await commands.s3Requests()).filter((request) => request.method === 'PUT');
+    expect(puts.filter((request) => request.fault)).toHaveLength(3);
+    expect(puts.filter((request) => request.status === 200)).toHaveLength(3);
   });
 
   it('rejects a misspelt option at use() with a TypeError that names it', () => {
