@@ -1,9 +1,9 @@
 import Uppy, { type Meta } from '@uppy/core';
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { S3DirectUpload, type S3DirectUploadBody, type S3DirectUploadOptions } from '../../src/uppy/index.js';
-import { fakeEndpoint, SIGN_URL } from './fake-endpoint.js';
-import { server } from './msw-server.js';
+import { S3DirectUpload, type S3DirectUploadBody, type S3DirectUploadOptions } from '../../../src/uppy/index.js';
+import { fakeEndpoint, SIGN_URL } from '../fake-endpoint.js';
+import { server } from '../msw-server.js';
 
 const MiB = 1024 * 1024;
 const file = (name: string, size: number) => new File([new Uint8Array(size)], name, { type: 'application/octet-stream' });
