@@ -1,4 +1,5 @@
 import { canceledError, isRetryableStatus, UploadError } from './errors.js';
+import { MAX_EXPIRES_IN } from './limits.js';
 import { type FileContext, type Operation, PROTOCOL_VERSION, type PresignPutResult, type ResponseFor, type SignRequest } from './types.js';
 import { MalformedResponseError, protocolError, validateResponse } from './validate-response.js';
 
@@ -20,7 +21,19 @@ export interface SignClientOptions {
   timeoutMs?: number;
   /** How many `presign-put` files one request may carry. Default 50, protocol maximum 100. */
   maxBatchSize?: number;
+  /**
+   * Lifetime to ask for the URLs the endpoint signs (`presign-put`,
+   * `sign-parts`), seconds: shorter than the endpoint's own (default 600)
+   * for a page that should hold working URLs only briefly. From 60 (a URL
+   * with less than 30 s left is signed again) to 604800; the endpoint
+   * refuses one longer than its own with `expiry_too_long`. Default: the
+   * endpoint's.
+   */
+  expiresIn?: number;
 }
+
+/** The operations whose answers carry URLs, and so take `expiresIn`. */
+const SIGNS_URLS = new Set<string>(['presign-put', 'sign-parts']);
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A protocol request without the version field, which the client adds. */
@@ -34,11 +47,16 @@ interface PendingPresign {
   reject: (error: unknown) => void;
 }
 
-/** Talks to the app's signing endpoint: adds auth, times out, validates every answer. */
-function endpointName(options: SignClientOptions): string {
+/** Checks the options; answers the endpoint's name, for messages. */
+function checkOptions(options: SignClientOptions): string {
+  const { expiresIn } = options;
+  if (expiresIn !== undefined && !(Number.isSafeInteger(expiresIn) && expiresIn >= 60 && expiresIn <= MAX_EXPIRES_IN)) {
+    throw new RangeError(`\`expiresIn\` must be a whole number of seconds from 60 to ${MAX_EXPIRES_IN} (7 days); got ${expiresIn}.`);
+  }
   return typeof options.signUrl === 'string' ? `The signing endpoint ${options.signUrl}` : 'The signUrl function';
 }
 
+/** Talks to the app's signing endpoint: adds auth, times out, validates every answer. */
 export class SignClient {
   #options: SignClientOptions;
   #endpointName: string;
@@ -47,13 +65,13 @@ export class SignClient {
 
   constructor(options: SignClientOptions) {
     this.#options = options;
-    this.#endpointName = endpointName(options);
+    this.#endpointName = checkOptions(options);
   }
 
   /** Later calls go to the new endpoint, with the new headers and credentials. */
   setOptions(options: SignClientOptions): void {
     this.#options = options;
-    this.#endpointName = endpointName(options);
+    this.#endpointName = checkOptions(options);
   }
 
   /**
@@ -72,7 +90,8 @@ export class SignClient {
 
   /** Sends one protocol request and returns its validated answer. */
   async send<O extends Operation>(call: Extract<SignCall, { operation: O }>, signal?: AbortSignal): Promise<ResponseFor[O]> {
-    const request = { v: PROTOCOL_VERSION, ...call } as SignRequest;
+    const { expiresIn } = this.#options;
+    const request = { v: PROTOCOL_VERSION, ...(expiresIn && SIGNS_URLS.has(call.operation) ? { expiresIn } : {}), ...call } as SignRequest;
     const body = await this.#exchange(request, signal);
     try {
       return validateResponse(call.operation as O, body);
