@@ -31,7 +31,7 @@ const MAX_METADATA_BYTES = 2048;
 /** Metadata: header-safe names and values, stored in lower case, 2 KiB in all. */
 const metadata: Schema<Record<string, string>> = (value, path, dialect) => {
   const refuse = (text: string, field = path): never => dialect.fail(field, { is: 'rule', text });
-  if (!isRecord(value)) return dialect.fail(path, { is: 'object' });
+  if (!isRecord(value)) return dialect.fail(path, { is: 'an object' });
   const clean: Record<string, string> = {};
   let bytes = 0;
   for (const [key, raw] of Object.entries(value)) {

@@ -12,8 +12,8 @@ import type { ErrorCode } from './types.js';
 
 /** What a value failed, for a dialect to phrase. */
 export interface Problem {
-  /** What was expected; `rule` carries its own words in `text`. */
-  is: 'object' | 'array' | 'string' | 'integer' | 'boolean' | 'oneOf' | 'rule';
+  /** What was expected, in the browser's words; a rule carries its own words in `text`, a choice its `values`. */
+  is: 'an object' | 'an array' | 'a string' | 'an integer' | 'true or false' | 'one of' | 'rule';
   /** `string`: the empty string is refused too. */
   nonEmpty?: boolean;
   min?: number;
@@ -65,7 +65,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** An object with these fields, checked in this order; other keys are dropped. */
 export function object<F extends Fields>(fields: F): Schema<ObjectOf<F>> {
   return (value, path, dialect) => {
-    if (!isRecord(value)) return dialect.fail(path, { is: 'object' });
+    if (!isRecord(value)) return dialect.fail(path, { is: 'an object' });
     const out: Record<string, unknown> = {};
     for (const key in fields) {
       const parsed = (fields[key] as Schema<unknown>)(value[key], path ? `${path}.${key}` : key, dialect, value);
@@ -79,7 +79,7 @@ export function object<F extends Fields>(fields: F): Schema<ObjectOf<F>> {
 export function array<T>(item: Schema<T>, max?: number, noun?: string): Schema<T[]> {
   return (value, path, dialect, parent) => {
     if (!Array.isArray(value) || (max !== undefined && (value.length === 0 || value.length > max))) {
-      return dialect.fail(path, { is: 'array', max, noun });
+      return dialect.fail(path, { is: 'an array', max, noun });
     }
     return value.map((entry, index) => item(entry, `${path}[${index}]`, dialect, parent));
   };
@@ -88,7 +88,7 @@ export function array<T>(item: Schema<T>, max?: number, noun?: string): Schema<T
 /** An object used as a map: every value checked, every key by `key` when given. */
 export function record<T>(values: Schema<T>, key?: (name: string, path: string, dialect: Dialect) => void): Schema<Record<string, T>> {
   return (value, path, dialect) => {
-    if (!isRecord(value)) return dialect.fail(path, { is: 'object' });
+    if (!isRecord(value)) return dialect.fail(path, { is: 'an object' });
     const out: Record<string, T> = {};
     for (const name of Object.keys(value)) {
       key?.(name, path, dialect);
@@ -109,9 +109,9 @@ export interface TextRules {
 
 export function string<T extends string = string>({ empty, max = Number.POSITIVE_INFINITY, code }: TextRules = {}): Schema<T> {
   return (value, path, dialect) => {
-    if (typeof value !== 'string') return dialect.fail(path, { is: 'string', nonEmpty: !empty, code });
+    if (typeof value !== 'string') return dialect.fail(path, { is: 'a string', nonEmpty: !empty, code });
     dialect.text?.(value, path, max, code);
-    if (!empty && value === '') dialect.fail(path, { is: 'string', nonEmpty: true, min: 1, code });
+    if (!empty && value === '') dialect.fail(path, { is: 'a string', nonEmpty: true, min: 1, code });
     return value as T;
   };
 }
@@ -120,17 +120,17 @@ export function string<T extends string = string>({ empty, max = Number.POSITIVE
 export function integer(min: number, max = Number.MAX_SAFE_INTEGER): Schema<number> {
   return (value, path, dialect) => {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-      return dialect.fail(path, { is: 'integer', min, max });
+      return dialect.fail(path, { is: 'an integer', min, max });
     }
     return value;
   };
 }
 
 export const boolean: Schema<boolean> = (value, path, dialect) =>
-  typeof value === 'boolean' ? value : dialect.fail(path, { is: 'boolean' });
+  typeof value === 'boolean' ? value : dialect.fail(path, { is: 'true or false' });
 
 export function oneOf<const T extends readonly unknown[]>(values: T): Schema<T[number]> {
-  return (value, path, dialect) => (values.includes(value) ? (value as T[number]) : dialect.fail(path, { is: 'oneOf', values }));
+  return (value, path, dialect) => (values.includes(value) ? (value as T[number]) : dialect.fail(path, { is: 'one of', values }));
 }
 
 /** Always this value, whatever was sent. */

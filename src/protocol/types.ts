@@ -49,34 +49,41 @@ type Request<O extends keyof typeof REQUESTS> = {
   operation: O;
 } & RequestFields<O>;
 
-/** Presign single PUTs for one or more files (batched to save round trips). */
+/** `presign-put`: single PUTs (or form POSTs) for up to 100 files; one result per file, in request order. */
 export type PresignPutRequest = Request<'presign-put'>;
+export type PresignPutResponse = ResponseType<'presign-put'>;
+/** Result for one file of a `presign-put` batch: a signed PUT, or why the server refused it. */
+export type PresignPutResult = PresignPutResponse['results'][number];
+
+/** `create-multipart`: starts a multipart upload and answers its handle. */
 export type CreateMultipartRequest = Request<'create-multipart'>;
+export type CreateMultipartResponse = ResponseType<'create-multipart'>;
+
+/** `sign-parts`: 1 to 100 part URLs, each with its part's exact length signed in. */
 export type SignPartsRequest = Request<'sign-parts'>;
+export type SignPartsResponse = ResponseType<'sign-parts'>;
+
+/** `list-parts`: every part already stored, all pages merged, to resume. */
 export type ListPartsRequest = Request<'list-parts'>;
-/** Completes from the parts the store holds (the server lists them: no part list travels, so 10,000 parts fit). */
+export type ListPartsResponse = ResponseType<'list-parts'>;
+export type CompletedPart = ObjectOf<typeof completedPartFields>;
+
+/** `complete-multipart`: completes from the parts the store holds (the server lists them: no part list travels, so 10,000 parts fit). */
 export type CompleteMultipartRequest = Request<'complete-multipart'>;
+export type CompleteMultipartResponse = ResponseType<'complete-multipart'>;
+
+/** `abort-multipart`: idempotent; aborting an upload that is gone succeeds. */
 export type AbortMultipartRequest = Request<'abort-multipart'>;
-/** Tells the server a single PUT finished, when its presign answer asked for it (`confirm`). */
+export type AbortMultipartResponse = ResponseType<'abort-multipart'>;
+
+/** `complete-put`: tells the server a single PUT finished, when its presign answer asked for it (`confirm`). */
 export type CompletePutRequest = Request<'complete-put'>;
+export type CompletePutResponse = ResponseType<'complete-put'>;
 
 export type SignRequest = { [O in Operation]: Request<O> }[Operation];
 
 /** The protocol's operations, named by every request. */
 export type Operation = keyof typeof REQUESTS;
-
-export type CompletedPart = ObjectOf<typeof completedPartFields>;
-
-/** Result for one file of a `presign-put` batch: a signed PUT, or why the server refused it. */
-export type PresignPutResult = PresignPutResponse['results'][number];
-
-export type PresignPutResponse = ResponseType<'presign-put'>;
-export type CreateMultipartResponse = ResponseType<'create-multipart'>;
-export type SignPartsResponse = ResponseType<'sign-parts'>;
-export type ListPartsResponse = ResponseType<'list-parts'>;
-export type CompleteMultipartResponse = ResponseType<'complete-multipart'>;
-export type AbortMultipartResponse = ResponseType<'abort-multipart'>;
-export type CompletePutResponse = ResponseType<'complete-put'>;
 
 /** Maps each operation to the response it gets (each declared once, in schema-responses.ts). */
 export type ResponseFor = { [O in Operation]: ResponseType<O> };

@@ -18,21 +18,10 @@ export class MalformedResponseError extends Error {
   }
 }
 
-function expected(problem: Problem): string {
-  switch (problem.is) {
-    case 'object':
-      return 'an object';
-    case 'array':
-      return 'an array';
-    case 'string':
-      return problem.nonEmpty ? 'a non-empty string' : 'a string';
-    case 'integer':
-      return `an integer ≥ ${problem.min}`;
-    case 'oneOf':
-      return either((problem.values ?? []).map((value) => JSON.stringify(value)));
-    default:
-      return problem.text ?? 'valid';
-  }
+function expected({ is, nonEmpty, min, values, text }: Problem): string {
+  if (values) return either(values.map((value) => JSON.stringify(value)));
+  if (is === 'an integer') return `an integer ≥ ${min}`;
+  return text ?? (nonEmpty ? 'a non-empty string' : is);
 }
 
 /** The browser's dialect: "`parts[0].url` should be a non-empty string". */

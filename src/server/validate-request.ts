@@ -16,17 +16,17 @@ const OPERATIONS = Object.keys(REQUESTS) as Operation[];
 
 function sentence(field: string, problem: Problem): string {
   switch (problem.is) {
-    case 'object':
+    case 'an object':
       return `\`${field}\` must be a JSON object.`;
-    case 'array':
+    case 'an array':
       return `\`${field}\` must be an array of 1 to ${problem.max} ${problem.noun}.`;
-    case 'string':
+    case 'a string':
       return problem.min ? `\`${field}\` is empty.` : `\`${field}\` must be a string.`;
-    case 'integer':
+    case 'an integer':
       return `\`${field}\` must be a whole number from ${problem.min} to ${problem.max}.`;
-    case 'boolean':
+    case 'true or false':
       return `\`${field}\` must be true or false.`;
-    case 'oneOf':
+    case 'one of':
       return `\`${field}\` must be ${either((problem.values ?? []).map(String))}.`;
     default:
       return problem.text ?? `\`${field}\` is not valid.`;
@@ -61,7 +61,7 @@ export function validateFile(value: unknown, field = 'file'): FileContext {
 
 /** Checks a parsed JSON body against protocol v1 (schema-requests.ts); throws SignError naming the bad field. */
 export function validateRequest(body: unknown): ParsedRequest {
-  if (!isRecord(body)) return server.fail('body', { is: 'object' });
+  if (!isRecord(body)) return server.fail('body', { is: 'an object' });
   const object = body;
   if (object.v !== PROTOCOL_VERSION) {
     throw new SignError(
