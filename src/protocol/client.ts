@@ -1,5 +1,4 @@
 import { canceledError, isRetryableStatus, UploadError } from './errors.js';
-import { MAX_EXPIRES_IN } from './limits.js';
 import { type FileContext, type Operation, PROTOCOL_VERSION, type PresignPutResult, type ResponseFor, type SignRequest } from './types.js';
 import { MalformedResponseError, protocolError, validateResponse } from './validate-response.js';
 
@@ -24,16 +23,12 @@ export interface SignClientOptions {
   /**
    * Lifetime to ask for the URLs the endpoint signs (`presign-put`,
    * `sign-parts`), seconds: shorter than the endpoint's own (default 600)
-   * for a page that should hold working URLs only briefly. From 60 (a URL
-   * with less than 30 s left is signed again) to 604800; the endpoint
-   * refuses one longer than its own with `expiry_too_long`. Default: the
-   * endpoint's.
+   * for a page that should hold working URLs only briefly. At least 60 (a
+   * URL with less than 30 s left is signed again); the endpoint refuses one
+   * longer than its own (`expiry_too_long`). Default: the endpoint's.
    */
   expiresIn?: number;
 }
-
-/** The operations whose answers carry URLs, and so take `expiresIn`. */
-const SIGNS_URLS = new Set<string>(['presign-put', 'sign-parts']);
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A protocol request without the version field, which the client adds. */
@@ -50,9 +45,7 @@ interface PendingPresign {
 /** Checks the options; answers the endpoint's name, for messages. */
 function checkOptions(options: SignClientOptions): string {
   const { expiresIn } = options;
-  if (expiresIn !== undefined && !(Number.isSafeInteger(expiresIn) && expiresIn >= 60 && expiresIn <= MAX_EXPIRES_IN)) {
-    throw new RangeError(`\`expiresIn\` must be a whole number of seconds from 60 to ${MAX_EXPIRES_IN} (7 days); got ${expiresIn}.`);
-  }
+  if (expiresIn !== undefined && !(expiresIn >= 60)) throw new RangeError(`\`expiresIn\` must be 60 s or more; got ${expiresIn}.`);
   return typeof options.signUrl === 'string' ? `The signing endpoint ${options.signUrl}` : 'The signUrl function';
 }
 
@@ -91,7 +84,11 @@ export class SignClient {
   /** Sends one protocol request and returns its validated answer. */
   async send<O extends Operation>(call: Extract<SignCall, { operation: O }>, signal?: AbortSignal): Promise<ResponseFor[O]> {
     const { expiresIn } = this.#options;
-    const request = { v: PROTOCOL_VERSION, ...(expiresIn && SIGNS_URLS.has(call.operation) ? { expiresIn } : {}), ...call } as SignRequest;
+    const request = {
+      v: PROTOCOL_VERSION,
+      ...(expiresIn && (call.operation === 'presign-put' || call.operation === 'sign-parts') ? { expiresIn } : {}),
+      ...call,
+    } as SignRequest;
     const body = await this.#exchange(request, signal);
     try {
       return validateResponse(call.operation as O, body);

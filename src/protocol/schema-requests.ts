@@ -30,8 +30,8 @@ const MAX_METADATA_BYTES = 2048;
 
 /** Metadata: header-safe names and values, stored in lower case, 2 KiB in all. */
 const metadata: Schema<Record<string, string>> = (value, path, dialect) => {
-  const refuse = (text: string, field = path): never => dialect.fail(field, { is: 'rule', text });
-  if (!isRecord(value)) return dialect.fail(path, { is: 'an object' });
+  const refuse = (text: string, field = path): never => dialect.fail(field, text);
+  if (!isRecord(value)) return dialect.fail(path, 'an object');
   const clean: Record<string, string> = {};
   let bytes = 0;
   for (const [key, raw] of Object.entries(value)) {
@@ -57,8 +57,8 @@ const metadata: Schema<Record<string, string>> = (value, path, dialect) => {
 const fileContextFields = {
   /** The file's name as the user's system gave it (not trusted as a key). */
   name: refine(string({ empty: true, max: 1024, code: 'invalid_file' }), (name, path, dialect) => {
-    if (name.length === 0) dialect.fail(path, { is: 'rule', text: 'The file name is empty.', code: 'invalid_file' });
-    if (name.includes('\0')) dialect.fail(path, { is: 'rule', text: 'The file name contains a NUL character.', code: 'invalid_file' });
+    if (name.length === 0) dialect.fail(path, 'The file name is empty.', { code: 'invalid_file' });
+    if (name.includes('\0')) dialect.fail(path, 'The file name contains a NUL character.', { code: 'invalid_file' });
     return name;
   }),
   /** Size in bytes. */
@@ -67,7 +67,7 @@ const fileContextFields = {
   type: refine(fallback(string({ empty: true, max: 255, code: 'invalid_file' }), ''), (text, path, dialect) => {
     const type = text.trim();
     if (type !== '' && !MIME_TYPE.test(type)) {
-      dialect.fail(path, { is: 'rule', text: `"${type.slice(0, 80)}" is not a valid MIME type.`, code: 'type_not_allowed' });
+      dialect.fail(path, `"${type.slice(0, 80)}" is not a valid MIME type.`, { code: 'type_not_allowed' });
     }
     return type;
   }),
@@ -114,7 +114,7 @@ export const REQUESTS = {
     /** Base64 digest of each part, by part number, when the upload has a `checksumAlgorithm`. */
     checksums: optional(
       record(string({ empty: true, max: 128 }), (partNumber, path, dialect) => {
-        if (!/^[1-9][0-9]{0,4}$/.test(partNumber)) dialect.fail(path, { is: 'rule', text: '`checksums` keys must be part numbers.' });
+        if (!/^[1-9][0-9]{0,4}$/.test(partNumber)) dialect.fail(path, '`checksums` keys must be part numbers.');
       }),
     ),
     file: fileContext,

@@ -10,6 +10,7 @@ import {
   fallback,
   type Infer,
   integer,
+  isRecord,
   lenient,
   type ObjectOf,
   type Optional,
@@ -20,7 +21,6 @@ import {
   refine,
   type Schema,
   string,
-  when,
 } from './schema.js';
 import type { ErrorCode } from './types.js';
 
@@ -47,9 +47,9 @@ const httpUrl = refine(string(), (text, path, dialect) => {
   try {
     url = new URL(text);
   } catch {
-    return dialect.fail(path, { is: 'rule', text: 'an absolute URL' });
+    return dialect.fail(path, 'an absolute URL');
   }
-  return url.protocol === 'https:' || url.protocol === 'http:' ? text : dialect.fail(path, { is: 'rule', text: 'an http(s) URL' });
+  return url.protocol === 'https:' || url.protocol === 'http:' ? text : dialect.fail(path, 'an http(s) URL');
 });
 
 /** The fields of a signed request; `methods` are those the operation may answer. */
@@ -59,7 +59,7 @@ function signedRequestFields(methods: readonly ('PUT' | 'POST')[]) {
     /** Form fields of a `POST`, in order (they are part of its signed policy). */
     fields: ((value, path, dialect, parent) => {
       if (parent.method !== 'POST') return undefined;
-      if (value === undefined) return dialect.fail(path, { is: 'rule', text: 'the form fields of a POST' });
+      if (value === undefined) return dialect.fail(path, 'the form fields of a POST');
       return stringMap(value, path, dialect, parent);
     }) as Optional<Record<string, string>>,
     url: httpUrl,
@@ -68,9 +68,7 @@ function signedRequestFields(methods: readonly ('PUT' | 'POST')[]) {
       Record<string, string>
     >,
     /** When the URL stops working, ISO 8601. */
-    expiresAt: refine(string(), (text, path, dialect) =>
-      Number.isNaN(Date.parse(text)) ? dialect.fail(path, { is: 'rule', text: 'an ISO 8601 date' }) : text,
-    ),
+    expiresAt: refine(string(), (text, path, dialect) => (Number.isNaN(Date.parse(text)) ? dialect.fail(path, 'an ISO 8601 date') : text)),
   };
 }
 export type SignedRequestFields = ReturnType<typeof signedRequestFields>;
@@ -89,19 +87,19 @@ export const completedPartFields = { partNumber: integer(1), etag: string() };
 /** A completion's answer: the key, and the ETag when the store reported one. */
 const storedObject = object({ etag: optional(string(), ''), key: string() });
 
-const presignPutResult = when(
-  (result) => result.ok === false,
-  object({ ok: always(false), error: protocolError }),
-  object({
-    ok: always(true),
-    key: string(),
-    /** Proof for `complete-put`. */
-    token: fallback(string({ empty: true }), ''),
-    /** The server wants a `complete-put` after the PUT (it verifies the object and may record it). */
-    confirm: lenient(oneOf([true]) as Schema<boolean>),
-    ...signedRequestFields(['PUT', 'POST']),
-  }),
-);
+const presignPutRefusal = object({ ok: always(false), error: protocolError });
+const presignPutSigned = object({
+  ok: always(true),
+  key: string(),
+  /** Proof for `complete-put`. */
+  token: fallback(string({ empty: true }), ''),
+  /** The server wants a `complete-put` after the PUT (it verifies the object and may record it). */
+  confirm: lenient(oneOf([true]) as Schema<boolean>),
+  ...signedRequestFields(['PUT', 'POST']),
+});
+/** One file's result: `ok: false` with the refusal, else a signed request. */
+const presignPutResult: Schema<Infer<typeof presignPutRefusal> | Infer<typeof presignPutSigned>> = (value, ...rest) =>
+  (isRecord(value) && value.ok === false ? presignPutRefusal : presignPutSigned)(value, ...rest);
 
 /** Each operation's answer. */
 export const RESPONSES = {

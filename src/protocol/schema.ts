@@ -10,27 +10,27 @@ import type { ErrorCode } from './types.js';
  * code and its stricter text rules (validate-request.ts).
  */
 
-/** What a value failed, for a dialect to phrase. */
-export interface Problem {
-  /** What was expected, in the browser's words; a rule carries its own words in `text`, a choice its `values`. */
-  is: 'an object' | 'an array' | 'a string' | 'an integer' | 'true or false' | 'one of' | 'rule';
-  /** `string`: the empty string is refused too. */
-  nonEmpty?: boolean;
+/**
+ * What a server needs, besides the browser's words, to phrase a problem in
+ * its own (the browser's words are all the browser needs).
+ */
+export interface Detail {
   min?: number;
   max?: number;
-  /** `oneOf`: the values allowed. */
-  values?: readonly unknown[];
-  /** `array` with a `max`: what the array holds, in words ("files"). */
+  /** An array's items, in words ("files"). */
   noun?: string;
-  /** `rule`: the expectation (browser) or the sentence (server). */
-  text?: string;
+  /** A choice's allowed values. */
+  values?: readonly unknown[];
+  /** The string was empty (rather than no string). */
+  empty?: boolean;
   /** The protocol error code a server answers; `invalid_request` when absent. */
   code?: ErrorCode;
 }
 
 /** How one side reports a problem, and the rules only that side applies. */
 export interface Dialect {
-  fail(path: string, problem: Problem): never;
+  /** Refuses the value at `path`: `expected` says what it should be, in the browser's words ("a non-empty string"), or the rule broken. */
+  fail(path: string, expected: string, detail?: Detail): never;
   /** Checks every string further (the server: its length, well-formed Unicode). */
   text?(value: string, path: string, max: number, code?: ErrorCode): void;
   /** Runs a check whose refusal becomes the value instead of failing the whole message (a batch's per-file verdict). */
@@ -65,7 +65,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** An object with these fields, checked in this order; other keys are dropped. */
 export function object<F extends Fields>(fields: F): Schema<ObjectOf<F>> {
   return (value, path, dialect) => {
-    if (!isRecord(value)) return dialect.fail(path, { is: 'an object' });
+    if (!isRecord(value)) return dialect.fail(path, 'an object');
     const out: Record<string, unknown> = {};
     for (const key in fields) {
       const parsed = (fields[key] as Schema<unknown>)(value[key], path ? `${path}.${key}` : key, dialect, value);
@@ -79,7 +79,7 @@ export function object<F extends Fields>(fields: F): Schema<ObjectOf<F>> {
 export function array<T>(item: Schema<T>, max?: number, noun?: string): Schema<T[]> {
   return (value, path, dialect, parent) => {
     if (!Array.isArray(value) || (max !== undefined && (value.length === 0 || value.length > max))) {
-      return dialect.fail(path, { is: 'an array', max, noun });
+      return dialect.fail(path, 'an array', { max, noun });
     }
     return value.map((entry, index) => item(entry, `${path}[${index}]`, dialect, parent));
   };
@@ -88,7 +88,7 @@ export function array<T>(item: Schema<T>, max?: number, noun?: string): Schema<T
 /** An object used as a map: every value checked, every key by `key` when given. */
 export function record<T>(values: Schema<T>, key?: (name: string, path: string, dialect: Dialect) => void): Schema<Record<string, T>> {
   return (value, path, dialect) => {
-    if (!isRecord(value)) return dialect.fail(path, { is: 'an object' });
+    if (!isRecord(value)) return dialect.fail(path, 'an object');
     const out: Record<string, T> = {};
     for (const name of Object.keys(value)) {
       key?.(name, path, dialect);
@@ -107,30 +107,31 @@ export interface TextRules {
   code?: ErrorCode;
 }
 
-export function string<T extends string = string>({ empty, max = Number.POSITIVE_INFINITY, code }: TextRules = {}): Schema<T> {
+export function string<T extends string = string>({ empty, max = Infinity, code }: TextRules = {}): Schema<T> {
   return (value, path, dialect) => {
-    if (typeof value !== 'string') return dialect.fail(path, { is: 'a string', nonEmpty: !empty, code });
+    if (typeof value !== 'string') return dialect.fail(path, empty ? 'a string' : 'a non-empty string', { code });
     dialect.text?.(value, path, max, code);
-    if (!empty && value === '') dialect.fail(path, { is: 'a string', nonEmpty: true, min: 1, code });
+    if (!empty && value === '') dialect.fail(path, 'a non-empty string', { empty: true, code });
     return value as T;
   };
 }
 
 /** A whole number from `min` to `max` (default: the largest safe integer). */
-export function integer(min: number, max = Number.MAX_SAFE_INTEGER): Schema<number> {
+export function integer(min: number, max?: number): Schema<number> {
   return (value, path, dialect) => {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-      return dialect.fail(path, { is: 'an integer', min, max });
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > (max ?? value)) {
+      return dialect.fail(path, `an integer ≥ ${min}`, { min, max });
     }
     return value;
   };
 }
 
 export const boolean: Schema<boolean> = (value, path, dialect) =>
-  typeof value === 'boolean' ? value : dialect.fail(path, { is: 'true or false' });
+  typeof value === 'boolean' ? value : dialect.fail(path, 'true or false');
 
 export function oneOf<const T extends readonly unknown[]>(values: T): Schema<T[number]> {
-  return (value, path, dialect) => (values.includes(value) ? (value as T[number]) : dialect.fail(path, { is: 'one of', values }));
+  return (value, path, dialect) =>
+    values.includes(value) ? (value as T[number]) : dialect.fail(path, either(values.map((entry) => JSON.stringify(entry))), { values });
 }
 
 /** Always this value, whatever was sent. */
@@ -163,11 +164,6 @@ export function fallback<T>(schema: Schema<T>, absent: T): Schema<T> {
 /** Further checks (and clean-up) after the schema's own. */
 export function refine<T, U = T>(schema: Schema<T>, then: (value: T, path: string, dialect: Dialect) => U): Schema<U> {
   return (value, path, dialect, parent) => then(schema(value, path, dialect, parent), path, dialect);
-}
-
-/** `a` for an object that passes `test`, else `b`. */
-export function when<A, B>(test: (value: Record<string, unknown>) => boolean, a: Schema<A>, b: Schema<B>): Schema<A | B> {
-  return (value, path, dialect, parent) => (isRecord(value) && test(value) ? a : b)(value, path, dialect, parent);
 }
 
 /** Checked on its own: where the dialect isolates, a refusal becomes this value instead of failing the message. */

@@ -1,4 +1,4 @@
-import { type Dialect, either, type Problem } from './schema.js';
+import type { Dialect } from './schema.js';
 import { protocolError as protocolErrorSchema, RESPONSES } from './schema-responses.js';
 import type { Operation, ProtocolError, ResponseFor } from './types.js';
 
@@ -18,16 +18,10 @@ export class MalformedResponseError extends Error {
   }
 }
 
-function expected({ is, nonEmpty, min, values, text }: Problem): string {
-  if (values) return either(values.map((value) => JSON.stringify(value)));
-  if (is === 'an integer') return `an integer ≥ ${min}`;
-  return text ?? (nonEmpty ? 'a non-empty string' : is);
-}
-
 /** The browser's dialect: "`parts[0].url` should be a non-empty string". */
 const browser: Dialect = {
-  fail(path, problem) {
-    throw new MalformedResponseError(path || 'response', expected(problem));
+  fail(path, expected) {
+    throw new MalformedResponseError(path || 'response', expected);
   },
 };
 

@@ -1,4 +1,4 @@
-import { type Dialect, either, isRecord, type Problem } from '../protocol/schema.js';
+import { type Detail, type Dialect, either, isRecord } from '../protocol/schema.js';
 import { fileContext, REQUESTS } from '../protocol/schema-requests.js';
 import { type FileContext, type Operation, PROTOCOL_VERSION, type PresignPutRequest, type SignRequest } from '../protocol/types.js';
 import { invalid, SignError } from './errors.js';
@@ -14,30 +14,23 @@ export type ParsedRequest =
 
 const OPERATIONS = Object.keys(REQUESTS) as Operation[];
 
-function sentence(field: string, problem: Problem): string {
-  switch (problem.is) {
-    case 'an object':
-      return `\`${field}\` must be a JSON object.`;
-    case 'an array':
-      return `\`${field}\` must be an array of 1 to ${problem.max} ${problem.noun}.`;
-    case 'a string':
-      return problem.min ? `\`${field}\` is empty.` : `\`${field}\` must be a string.`;
-    case 'an integer':
-      return `\`${field}\` must be a whole number from ${problem.min} to ${problem.max}.`;
-    case 'true or false':
-      return `\`${field}\` must be true or false.`;
-    case 'one of':
-      return `\`${field}\` must be ${either((problem.values ?? []).map(String))}.`;
-    default:
-      return problem.text ?? `\`${field}\` is not valid.`;
-  }
+/** The server's sentence for a problem the schema phrased in the browser's words. */
+function sentence(field: string, expected: string, { min, max, noun, values, empty }: Detail = {}): string {
+  if (values) return `\`${field}\` must be ${either(values.map(String))}.`;
+  if (noun) return `\`${field}\` must be an array of 1 to ${max} ${noun}.`;
+  if (min !== undefined) return `\`${field}\` must be a whole number from ${min} to ${max ?? Number.MAX_SAFE_INTEGER}.`;
+  if (empty) return `\`${field}\` is empty.`;
+  if (expected === 'an object') return `\`${field}\` must be a JSON object.`;
+  if (expected.endsWith(' string')) return `\`${field}\` must be a string.`;
+  if (expected === 'true or false') return `\`${field}\` must be true or false.`;
+  return expected;
 }
 
 /** The server's dialect: a 400 naming the field, and the stricter text rules (length, well-formed Unicode). */
 const server: Dialect = {
-  fail(path, problem) {
+  fail(path, expected, detail) {
     const field = path || 'body';
-    throw invalid(field, sentence(field, problem), problem.code);
+    throw invalid(field, sentence(field, expected, detail), detail?.code);
   },
   text(value, field, max, code) {
     if (value.length > max) throw invalid(field, `\`${field}\` is longer than ${max} characters.`, code);
@@ -61,7 +54,7 @@ export function validateFile(value: unknown, field = 'file'): FileContext {
 
 /** Checks a parsed JSON body against protocol v1 (schema-requests.ts); throws SignError naming the bad field. */
 export function validateRequest(body: unknown): ParsedRequest {
-  if (!isRecord(body)) return server.fail('body', { is: 'an object' });
+  if (!isRecord(body)) return server.fail('body', 'an object');
   const object = body;
   if (object.v !== PROTOCOL_VERSION) {
     throw new SignError(

@@ -81,7 +81,7 @@ describe('SignClient', () => {
       ['sign-parts', 120],
       ['list-parts', undefined],
     ]);
-    for (const expiresIn of [0, 30, 59.5, 604_801, Number.NaN]) {
+    for (const expiresIn of [0, 30, 59.5, Number.NaN]) {
       expect(() => new SignClient({ signUrl: SIGN_URL, expiresIn })).toThrow(/expiresIn/);
     }
   });
