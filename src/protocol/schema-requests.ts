@@ -7,22 +7,8 @@
 import { MIME_TYPE } from '../server/content-type.js';
 import { isPrintableAscii } from '../server/text.js';
 import { MAX_BATCH, MAX_PARTS_PER_SIGN, S3_LIMITS } from './limits.js';
-import {
-  array,
-  boolean,
-  fallback,
-  type Infer,
-  integer,
-  isolated,
-  isRecord,
-  type ObjectOf,
-  object,
-  optional,
-  record,
-  refine,
-  type Schema,
-  string,
-} from './schema.js';
+import type { Infer, ObjectOf, Schema } from './schema.js';
+import { array, boolean, fallback, integer, isolated, isRecord, object, optional, record, refine, string } from './schema.js';
 import { multipartHandle } from './schema-responses.js';
 
 /** S3 user metadata is limited to 2 KB in all. */

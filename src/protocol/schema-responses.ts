@@ -4,24 +4,8 @@
  * answer against these before using it; types.ts derives the answer types
  * from them.
  */
-import {
-  always,
-  array,
-  fallback,
-  type Infer,
-  integer,
-  isRecord,
-  lenient,
-  type ObjectOf,
-  type Optional,
-  object,
-  oneOf,
-  optional,
-  record,
-  refine,
-  type Schema,
-  string,
-} from './schema.js';
+import type { Infer, ObjectOf, Optional, Schema } from './schema.js';
+import { always, array, fallback, integer, isRecord, lenient, object, oneOf, optional, record, refine, string } from './schema.js';
 import type { ErrorCode } from './types.js';
 
 export const CHECKSUM_ALGORITHMS = ['md5', 'sha256', 'crc32'] as const;

@@ -49,36 +49,20 @@ type Request<O extends keyof typeof REQUESTS> = {
   operation: O;
 } & RequestFields<O>;
 
-/** `presign-put`: single PUTs (or form POSTs) for up to 100 files; one result per file, in request order. */
+/** `presign-put`: single PUTs (or form POSTs) for up to 100 files, batched to save round trips. */
 export type PresignPutRequest = Request<'presign-put'>;
-export type PresignPutResponse = ResponseType<'presign-put'>;
-/** Result for one file of a `presign-put` batch: a signed PUT, or why the server refused it. */
-export type PresignPutResult = PresignPutResponse['results'][number];
-
 /** `create-multipart`: starts a multipart upload and answers its handle. */
 export type CreateMultipartRequest = Request<'create-multipart'>;
-export type CreateMultipartResponse = ResponseType<'create-multipart'>;
-
 /** `sign-parts`: 1 to 100 part URLs, each with its part's exact length signed in. */
 export type SignPartsRequest = Request<'sign-parts'>;
-export type SignPartsResponse = ResponseType<'sign-parts'>;
-
 /** `list-parts`: every part already stored, all pages merged, to resume. */
 export type ListPartsRequest = Request<'list-parts'>;
-export type ListPartsResponse = ResponseType<'list-parts'>;
-export type CompletedPart = ObjectOf<typeof completedPartFields>;
-
 /** `complete-multipart`: completes from the parts the store holds (the server lists them: no part list travels, so 10,000 parts fit). */
 export type CompleteMultipartRequest = Request<'complete-multipart'>;
-export type CompleteMultipartResponse = ResponseType<'complete-multipart'>;
-
 /** `abort-multipart`: idempotent; aborting an upload that is gone succeeds. */
 export type AbortMultipartRequest = Request<'abort-multipart'>;
-export type AbortMultipartResponse = ResponseType<'abort-multipart'>;
-
 /** `complete-put`: tells the server a single PUT finished, when its presign answer asked for it (`confirm`). */
 export type CompletePutRequest = Request<'complete-put'>;
-export type CompletePutResponse = ResponseType<'complete-put'>;
 
 export type SignRequest = { [O in Operation]: Request<O> }[Operation];
 
@@ -87,6 +71,17 @@ export type Operation = keyof typeof REQUESTS;
 
 /** Maps each operation to the response it gets (each declared once, in schema-responses.ts). */
 export type ResponseFor = { [O in Operation]: ResponseType<O> };
+
+export type PresignPutResponse = ResponseFor['presign-put'];
+/** Result for one file of a `presign-put` batch: a signed PUT, or why the server refused it. */
+export type PresignPutResult = PresignPutResponse['results'][number];
+export type CreateMultipartResponse = ResponseFor['create-multipart'];
+export type SignPartsResponse = ResponseFor['sign-parts'];
+export type ListPartsResponse = ResponseFor['list-parts'];
+export type CompletedPart = ObjectOf<typeof completedPartFields>;
+export type CompleteMultipartResponse = ResponseFor['complete-multipart'];
+export type AbortMultipartResponse = ResponseFor['abort-multipart'];
+export type CompletePutResponse = ResponseFor['complete-put'];
 
 /** Stable error codes; clients branch on these, never on messages. */
 export type ErrorCode =
