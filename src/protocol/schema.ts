@@ -55,7 +55,7 @@ export type ObjectOf<F extends Fields> = Flat<Omit<Parsed<F>, OptionalKeys<F>> &
 
 /** `a, b or c`, for messages. */
 export function either(words: readonly string[]): string {
-  return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}` : String(words[0]);
+  return words.join(', ').replace(/, (?=[^,]*$)/, ' or ');
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
