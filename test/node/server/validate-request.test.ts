@@ -4,9 +4,8 @@
  * always answered.
  */
 import { describe, expect, it } from 'vitest';
-import { SignError } from '../../src/server/errors.js';
-import { resolveExpiry } from '../../src/server/expiry.js';
-import { validateRequest } from '../../src/server/validate-request.js';
+import { SignError } from '../../../src/server/errors.js';
+import { validateRequest } from '../../../src/server/validate-request.js';
 
 const MiB = 1024 * 1024;
 const file = { name: 'photo.jpg', size: 1000, type: 'image/jpeg' };
@@ -140,19 +139,5 @@ describe('validateRequest', () => {
     if (parsed.operation !== 'presign-put') throw new Error('operation');
     expect(parsed.files[0]).toBeInstanceOf(SignError);
     expect(parsed.files[1]).toEqual({ ...file, type: 'text/plain', metadata: { owner: '42' } });
-  });
-});
-
-describe('resolveExpiry', () => {
-  const fail = (option: string, message: string): never => {
-    throw new TypeError(`${option} ${message}`);
-  };
-  it('fills the defaults and refuses more than 7 days, naming the option', () => {
-    expect(resolveExpiry(undefined, fail)).toEqual({ put: 600, part: 600, post: 120 });
-    expect(resolveExpiry(60, fail)).toEqual({ put: 60, part: 60, post: 60 });
-    expect(resolveExpiry({ part: 900 }, fail)).toEqual({ put: 600, part: 900, post: 120 });
-    expect(() => resolveExpiry({ part: 604_801 }, fail)).toThrow(/^expiresIn\.part .*604800 \(7 days/);
-    expect(() => resolveExpiry({ get: 1 }, fail)).toThrow(/^expiresIn\.get is not a kind of URL/);
-    expect(() => resolveExpiry('600', fail)).toThrow(/^expiresIn must be a number of seconds/);
   });
 });
