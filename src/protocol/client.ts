@@ -20,6 +20,14 @@ export interface SignClientOptions {
   timeoutMs?: number;
   /** How many `presign-put` files one request may carry. Default 50, protocol maximum 100. */
   maxBatchSize?: number;
+  /**
+   * Lifetime to ask for the URLs the endpoint signs (`presign-put`,
+   * `sign-parts`), seconds: shorter than the endpoint's own (default 600)
+   * for a page that should hold working URLs only briefly. At least 60 (a
+   * URL with less than 30 s left is signed again); the endpoint refuses one
+   * longer than its own (`expiry_too_long`). Default: the endpoint's.
+   */
+  expiresIn?: number;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -34,11 +42,14 @@ interface PendingPresign {
   reject: (error: unknown) => void;
 }
 
-/** Talks to the app's signing endpoint: adds auth, times out, validates every answer. */
-function endpointName(options: SignClientOptions): string {
+/** Checks the options; answers the endpoint's name, for messages. */
+function checkOptions(options: SignClientOptions): string {
+  const { expiresIn } = options;
+  if (expiresIn !== undefined && !(expiresIn >= 60)) throw new RangeError(`\`expiresIn\` must be 60 s or more; got ${expiresIn}.`);
   return typeof options.signUrl === 'string' ? `The signing endpoint ${options.signUrl}` : 'The signUrl function';
 }
 
+/** Talks to the app's signing endpoint: adds auth, times out, validates every answer. */
 export class SignClient {
   #options: SignClientOptions;
   #endpointName: string;
@@ -47,13 +58,13 @@ export class SignClient {
 
   constructor(options: SignClientOptions) {
     this.#options = options;
-    this.#endpointName = endpointName(options);
+    this.#endpointName = checkOptions(options);
   }
 
   /** Later calls go to the new endpoint, with the new headers and credentials. */
   setOptions(options: SignClientOptions): void {
     this.#options = options;
-    this.#endpointName = endpointName(options);
+    this.#endpointName = checkOptions(options);
   }
 
   /**
@@ -72,7 +83,12 @@ export class SignClient {
 
   /** Sends one protocol request and returns its validated answer. */
   async send<O extends Operation>(call: Extract<SignCall, { operation: O }>, signal?: AbortSignal): Promise<ResponseFor[O]> {
-    const request = { v: PROTOCOL_VERSION, ...call } as SignRequest;
+    const { expiresIn } = this.#options;
+    const request = {
+      v: PROTOCOL_VERSION,
+      ...(expiresIn && (call.operation === 'presign-put' || call.operation === 'sign-parts') ? { expiresIn } : {}),
+      ...call,
+    } as SignRequest;
     const body = await this.#exchange(request, signal);
     try {
       return validateResponse(call.operation as O, body);

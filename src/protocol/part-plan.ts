@@ -1,14 +1,6 @@
-/**
- * S3's multipart limits. Parts are the same on AWS, R2, MinIO and RGW; the
- * largest object is AWS's (10,000 parts of 5 GiB, 48.8 TiB, since December
- * 2025) — other stores hold less (src/server/stores.ts).
- */
-export const S3_LIMITS = {
-  minPartSize: 5 * 1024 * 1024,
-  maxPartSize: 5 * 1024 * 1024 * 1024,
-  maxParts: 10_000,
-  maxObjectSize: 10_000 * 5 * 1024 * 1024 * 1024,
-} as const;
+import { S3_LIMITS } from './limits.js';
+
+export { S3_LIMITS };
 
 export interface PartRange {
   partNumber: number;

@@ -4,185 +4,84 @@
  * The browser POSTs one JSON object to the app's signing endpoint (`signUrl`);
  * the endpoint answers with JSON. Every request names its `operation` and
  * carries the file's context so the server can decide the key and enforce limits.
+ *
+ * Each message is declared once, as a schema (schema-requests.ts,
+ * schema-responses.ts); the types here are derived from it, and the same
+ * schema checks requests on the server and answers in the browser.
  */
+import type { ObjectOf } from './schema.js';
+import type { FileContextType, REQUESTS, RequestFields } from './schema-requests.js';
+import type {
+  CHECKSUM_ALGORITHMS,
+  completedPartFields,
+  MultipartHandleType,
+  ProtocolErrorType,
+  ResponseType,
+  SignedRequestFields,
+} from './schema-responses.js';
 
 /** Protocol version spoken by this client and server. */
 export const PROTOCOL_VERSION = 1;
 
-/** What the server learns about a file; it decides the object key from this. */
-export interface FileContext {
-  /** The file's name as the user's system gave it (not trusted as a key). */
-  name: string;
-  /** Size in bytes. */
-  size: number;
-  /** MIME type as the browser reported it; may be empty. */
-  type: string;
-  /** Last-modified time in ms since the epoch, when known. */
-  lastModified?: number;
-  /** Application metadata for this file (string values only). */
-  metadata?: Record<string, string>;
-  /**
-   * Base64 digest of the whole file, for a single PUT when the server requires
-   * integrity (algorithm per `ChecksumAlgorithm`); signed into the URL.
-   */
-  checksum?: string;
-}
+/** What the server learns about a file; it decides the object key from this (fields: schema-requests.ts). */
+export type FileContext = FileContextType;
 
 /** Integrity header a server can require on every PUT: Content-MD5, or a flexible checksum (AWS verifies both). */
-export type ChecksumAlgorithm = 'md5' | 'sha256' | 'crc32';
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
 
 /**
  * A multipart upload as the server created it. The client treats it as
  * opaque and sends it back unchanged with every later multipart operation.
  */
-export interface MultipartHandle {
-  key: string;
-  uploadId: string;
-  /** Part size in bytes the server accepted; every part but the last has this size. */
-  partSize: number;
-  /** Server-issued proof that it created this upload for this key, size and part size. */
-  token: string;
-  /** Set when the server requires a digest of each part (sent with `sign-parts`). */
-  checksumAlgorithm?: ChecksumAlgorithm;
-}
+export type MultipartHandle = MultipartHandleType;
 
 /**
  * A URL to send one request to, with the headers that were signed into it.
  * `POST` (only for a `presign-put` that asked for it) is an S3 POST Object
  * form: send `fields` in order, then the file as the form's last field, `file`.
  */
-export interface SignedRequest {
-  url: string;
-  method: 'PUT' | 'POST';
-  /** Headers the client must send exactly as given (they are part of the signature). */
-  headers: Record<string, string>;
-  /** Form fields of a `POST`, in order (they are part of its signed policy). */
-  fields?: Record<string, string>;
-  /** When the URL stops working, ISO 8601. */
-  expiresAt: string;
-}
+export type SignedRequest = ObjectOf<SignedRequestFields>;
 
-interface BaseRequest {
+/** The envelope of every request: the protocol version, and the operation that names the fields. */
+type Request<O extends keyof typeof REQUESTS> = {
   /** Protocol version; always 1 here. */
   v: typeof PROTOCOL_VERSION;
-  /** Lifetime the client asks for its URLs, seconds; the server may refuse (never above 604800, 7 days). */
-  expiresIn?: number;
-}
+  operation: O;
+} & RequestFields<O>;
 
-/** Presign single PUTs for one or more files (batched to save round trips). */
-export interface PresignPutRequest extends BaseRequest {
-  operation: 'presign-put';
-  files: FileContext[];
-  /**
-   * The client can send these files as form POSTs, which browsers send
-   * without a CORS preflight. The server may still answer PUTs.
-   */
-  post?: boolean;
-}
-export interface CreateMultipartRequest extends BaseRequest {
-  operation: 'create-multipart';
-  file: FileContext;
-  /** Part size the client would like; the server may choose another. */
-  partSize: number;
-}
-export interface SignPartsRequest extends BaseRequest {
-  operation: 'sign-parts';
-  file: FileContext;
-  upload: MultipartHandle;
-  /** 1-based part numbers, at most 100 per request. */
-  partNumbers: number[];
-  /** Base64 digest of each part, by part number, when the upload has a `checksumAlgorithm`. */
-  checksums?: Record<string, string>;
-}
-export interface ListPartsRequest extends BaseRequest {
-  operation: 'list-parts';
-  file: FileContext;
-  upload: MultipartHandle;
-}
-/** Completes from the parts the store holds (the server lists them: no part list travels, so 10,000 parts fit). */
-export interface CompleteMultipartRequest extends BaseRequest {
-  operation: 'complete-multipart';
-  file: FileContext;
-  upload: MultipartHandle;
-}
-export interface AbortMultipartRequest extends BaseRequest {
-  operation: 'abort-multipart';
-  file: FileContext;
-  upload: MultipartHandle;
-}
-/** Tells the server a single PUT finished, when its presign answer asked for it (`confirm`). */
-export interface CompletePutRequest extends BaseRequest {
-  operation: 'complete-put';
-  file: FileContext;
-  key: string;
-  token: string;
-}
+/** `presign-put`: single PUTs (or form POSTs) for up to 100 files, batched to save round trips. */
+export type PresignPutRequest = Request<'presign-put'>;
+/** `create-multipart`: starts a multipart upload and answers its handle. */
+export type CreateMultipartRequest = Request<'create-multipart'>;
+/** `sign-parts`: 1 to 100 part URLs, each with its part's exact length signed in. */
+export type SignPartsRequest = Request<'sign-parts'>;
+/** `list-parts`: every part already stored, all pages merged, to resume. */
+export type ListPartsRequest = Request<'list-parts'>;
+/** `complete-multipart`: completes from the parts the store holds (the server lists them: no part list travels, so 10,000 parts fit). */
+export type CompleteMultipartRequest = Request<'complete-multipart'>;
+/** `abort-multipart`: idempotent; aborting an upload that is gone succeeds. */
+export type AbortMultipartRequest = Request<'abort-multipart'>;
+/** `complete-put`: tells the server a single PUT finished, when its presign answer asked for it (`confirm`). */
+export type CompletePutRequest = Request<'complete-put'>;
 
-export type SignRequest =
-  | PresignPutRequest
-  | CreateMultipartRequest
-  | SignPartsRequest
-  | ListPartsRequest
-  | CompleteMultipartRequest
-  | AbortMultipartRequest
-  | CompletePutRequest;
+export type SignRequest = { [O in Operation]: Request<O> }[Operation];
 
-export type Operation = SignRequest['operation'];
+/** The protocol's operations, named by every request. */
+export type Operation = keyof typeof REQUESTS;
 
-export interface CompletedPart {
-  partNumber: number;
-  etag: string;
-}
+/** Maps each operation to the response it gets (each declared once, in schema-responses.ts). */
+export type ResponseFor = { [O in Operation]: ResponseType<O> };
 
+export type PresignPutResponse = ResponseFor['presign-put'];
 /** Result for one file of a `presign-put` batch: a signed PUT, or why the server refused it. */
-export type PresignPutResult =
-  | ({
-      ok: true;
-      key: string;
-      /** Proof for `complete-put`. */
-      token: string;
-      /** The server wants a `complete-put` after the PUT (it verifies the object and may record it). */
-      confirm?: boolean;
-    } & SignedRequest)
-  | { ok: false; error: ProtocolError };
-
-export interface PresignPutResponse {
-  /** One result per requested file, in request order. */
-  results: PresignPutResult[];
-}
-export interface CreateMultipartResponse {
-  upload: MultipartHandle;
-}
-export interface SignPartsResponse {
-  parts: Array<SignedRequest & { partNumber: number }>;
-}
-export interface ListPartsResponse {
-  /** Every part already stored, all pages merged, in part-number order. */
-  parts: Array<CompletedPart & { size: number }>;
-}
-export interface CompleteMultipartResponse {
-  key: string;
-  /** ETag of the assembled object when the store reported one. */
-  etag?: string;
-}
-export interface AbortMultipartResponse {
-  aborted: true;
-}
-export interface CompletePutResponse {
-  key: string;
-  etag?: string;
-}
-
-/** Maps each operation to the response it gets. */
-export interface ResponseFor {
-  'presign-put': PresignPutResponse;
-  'create-multipart': CreateMultipartResponse;
-  'sign-parts': SignPartsResponse;
-  'list-parts': ListPartsResponse;
-  'complete-multipart': CompleteMultipartResponse;
-  'abort-multipart': AbortMultipartResponse;
-  'complete-put': CompletePutResponse;
-}
+export type PresignPutResult = PresignPutResponse['results'][number];
+export type CreateMultipartResponse = ResponseFor['create-multipart'];
+export type SignPartsResponse = ResponseFor['sign-parts'];
+export type ListPartsResponse = ResponseFor['list-parts'];
+export type CompletedPart = ObjectOf<typeof completedPartFields>;
+export type CompleteMultipartResponse = ResponseFor['complete-multipart'];
+export type AbortMultipartResponse = ResponseFor['abort-multipart'];
+export type CompletePutResponse = ResponseFor['complete-put'];
 
 /** Stable error codes; clients branch on these, never on messages. */
 export type ErrorCode =
@@ -209,13 +108,7 @@ export type ErrorCode =
   | 'internal_error';
 
 /** Error body: `{ "error": { "code", "message", "field"? } }` with a 4xx or 5xx status. */
-export interface ProtocolError {
-  code: ErrorCode;
-  /** For people: what happened and what to do. */
-  message: string;
-  /** JSON path of the offending input, e.g. `file.size`, when there is one. */
-  field?: string;
-}
+export type ProtocolError = ProtocolErrorType;
 export interface ErrorResponse {
   error: ProtocolError;
 }

@@ -1,5 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { MAX_EXPIRES_IN } from '../protocol/limits.js';
 import { isUnderPrefix, normalizePrefix, sanitizeFileName } from './keys.js';
 import { createS3Client, type StorageOptions } from './s3-client.js';
 import { hasControlCharacter, isWellFormed } from './text.js';
@@ -41,8 +42,8 @@ export async function presignDownload(storage: StorageOptions, options: PresignD
     throw new RangeError(`presignDownload: the key is outside the prefix "${options.prefix}".`);
   }
   const expiresIn = options.expiresIn ?? 300;
-  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 604_800) {
-    throw new RangeError('presignDownload: `expiresIn` must be a whole number of seconds from 1 to 604800 (7 days).');
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
+    throw new RangeError(`presignDownload: \`expiresIn\` must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN} (7 days).`);
   }
   const filename = sanitizeFileName(options.filename ?? key.split('/').pop() ?? 'download');
   return getSignedUrl(

@@ -1,8 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { MAX_EXPIRES_IN } from '../protocol/limits.js';
 import { SignError } from './errors.js';
 
-/** SigV4 presigned URLs live at most 7 days. */
-export const MAX_EXPIRES_IN = 604_800;
 const DEFAULT_EXPIRES_IN = 600;
 /** Form POSTs cannot be made create-only (S3's POST Object has no conditional field), so they live shorter. */
 const DEFAULT_POST_EXPIRES_IN = 120;
@@ -21,11 +20,30 @@ export interface ExpiryOptions {
 
 type Kind = keyof ExpiryOptions;
 
-function checkSeconds(value: number, what: string): number {
-  if (!Number.isInteger(value) || value < 1 || value > MAX_EXPIRES_IN) {
-    throw new RangeError(`${what} must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN} (7 days, SigV4's limit); got ${value}.`);
+/**
+ * The configured lifetimes, each checked: a whole number of seconds up to
+ * SigV4's 7 days, never clamped. `fail` throws, naming the option.
+ */
+export function resolveExpiry(option: unknown, fail: (option: string, message: string) => never): Required<ExpiryOptions> {
+  if (option !== undefined && typeof option !== 'number' && (typeof option !== 'object' || option === null)) {
+    fail('expiresIn', 'must be a number of seconds or { put, part, post }.');
   }
-  return value;
+  const values = (typeof option === 'object' ? option : {}) as Record<string, unknown>;
+  for (const name of Object.keys(values)) {
+    if (!['put', 'part', 'post'].includes(name)) fail(`expiresIn.${name}`, 'is not a kind of URL (put, part, post).');
+  }
+  const seconds = (name: keyof ExpiryOptions, fallback: number): number => {
+    const value = typeof option === 'number' ? option : (values[name] ?? fallback);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > MAX_EXPIRES_IN) {
+      fail(
+        typeof option === 'number' ? 'expiresIn' : `expiresIn.${name}`,
+        `must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN} (7 days, SigV4's limit); got ${value}.`,
+      );
+    }
+    return value;
+  };
+  const put = seconds('put', DEFAULT_EXPIRES_IN);
+  return { put, part: seconds('part', DEFAULT_EXPIRES_IN), post: seconds('post', Math.min(DEFAULT_POST_EXPIRES_IN, put)) };
 }
 
 /**
@@ -35,15 +53,9 @@ function checkSeconds(value: number, what: string): number {
  * for no longer and its `expiresAt` says so.
  */
 export function createExpiry(option: number | ExpiryOptions | undefined, s3: S3Client, onError?: (error: unknown) => void) {
-  const put = checkSeconds(typeof option === 'number' ? option : (option?.put ?? DEFAULT_EXPIRES_IN), 'expiresIn.put');
-  const configured: Required<ExpiryOptions> = {
-    put,
-    part: checkSeconds(typeof option === 'number' ? option : (option?.part ?? DEFAULT_EXPIRES_IN), 'expiresIn.part'),
-    post: checkSeconds(
-      typeof option === 'object' && option.post !== undefined ? option.post : Math.min(DEFAULT_POST_EXPIRES_IN, put),
-      'expiresIn.post',
-    ),
-  };
+  const configured = resolveExpiry(option, (name, message) => {
+    throw new RangeError(`${name} ${message}`);
+  });
   let reportedExpiration = 0;
 
   return {

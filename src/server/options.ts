@@ -1,6 +1,6 @@
 import { redactor } from '../protocol/redact.js';
 import type { ChecksumAlgorithm, FileContext, Operation } from '../protocol/types.js';
-import { type ExpiryOptions, MAX_EXPIRES_IN } from './expiry.js';
+import { type ExpiryOptions, resolveExpiry } from './expiry.js';
 import { normalizePrefix } from './keys.js';
 import type { UploadLimits } from './policy.js';
 import type { AlternateEndpoint, StorageOptions } from './s3-client.js';
@@ -232,19 +232,7 @@ export function resolveOptions(options: SignHandlerOptions): ResolvedOptions {
     }
   }
   if (options.writeOnce !== undefined && typeof options.writeOnce !== 'boolean') fail('writeOnce', 'must be true or false.');
-  if (options.expiresIn !== undefined) {
-    const values = typeof options.expiresIn === 'number' ? { expiresIn: options.expiresIn } : options.expiresIn;
-    if (typeof values !== 'object' || values === null) fail('expiresIn', 'must be a number of seconds or { put, part, post }.');
-    for (const [name, value] of Object.entries(values)) {
-      if (!['expiresIn', 'put', 'part', 'post'].includes(name)) fail(`expiresIn.${name}`, 'is not a kind of URL (put, part, post).');
-      if (value !== undefined && (!Number.isSafeInteger(value) || value < 1 || value > MAX_EXPIRES_IN)) {
-        fail(
-          name === 'expiresIn' ? 'expiresIn' : `expiresIn.${name}`,
-          `must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN} (7 days, SigV4's limit); got ${value}.`,
-        );
-      }
-    }
-  }
+  resolveExpiry(options.expiresIn, fail);
   for (const name of ['key', 'authorize', 'onUploadComplete'] as const) optionalFunction(options[name], name);
   if (options.onError !== undefined && options.onError !== false && typeof options.onError !== 'function') {
     fail('onError', 'must be a function, or false to silence the default log line.');

@@ -1,3 +1,4 @@
+import { S3_LIMITS } from '../protocol/limits.js';
 import type { ChecksumAlgorithm } from '../protocol/types.js';
 
 /**
@@ -58,9 +59,9 @@ const S3_LIKE = {
   refusesUnsignedAmzHeaders: false,
   checksums: ['md5'],
   equalParts: false,
-  minPartSize: 5 * MiB,
-  maxPartSize: 5 * GiB,
-  maxParts: 10_000,
+  minPartSize: S3_LIMITS.minPartSize,
+  maxPartSize: S3_LIMITS.maxPartSize,
+  maxParts: S3_LIMITS.maxParts,
   maxObjectSize: 5 * TiB,
   maxSinglePutSize: 5 * GiB,
   http2: false,
@@ -78,7 +79,7 @@ export const STORES: Readonly<Record<StoreName, StoreCapabilities>> = {
     refusesUnsignedAmzHeaders: true,
     checksums: ['md5', 'sha256', 'crc32'],
     // 10,000 parts of 5 GiB (AWS raised the object limit to 50 TB in December 2025).
-    maxObjectSize: 10_000 * 5 * GiB,
+    maxObjectSize: S3_LIMITS.maxObjectSize,
   },
   r2: {
     ...S3_LIKE,

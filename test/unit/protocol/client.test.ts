@@ -62,6 +62,62 @@ describe('SignClient', () => {
     ]);
   });
 
+  it('asks for the lifetime set in `expiresIn` on the operations that sign URLs, and refuses one the client would re-sign at once', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const client = new SignClient({
+      expiresIn: 120,
+      signUrl: async (request) => {
+        seen.push(request as unknown as Record<string, unknown>);
+        return request.operation === 'presign-put'
+          ? { results: [{ ok: true, key: 'k', url: 'https://b.test/k', expiresAt: new Date().toISOString() }] }
+          : { parts: [] };
+      },
+    });
+    await client.presignPut(file, new AbortController().signal);
+    await client.send({ operation: 'sign-parts', file, upload, partNumbers: [1] });
+    await client.send({ operation: 'list-parts', file, upload });
+    expect(seen.map((request) => [request.operation, request.expiresIn])).toEqual([
+      ['presign-put', 120],
+      ['sign-parts', 120],
+      ['list-parts', undefined],
+    ]);
+    for (const expiresIn of [0, 30, 59.5, Number.NaN]) {
+      expect(() => new SignClient({ signUrl: SIGN_URL, expiresIn })).toThrow(/expiresIn/);
+    }
+  });
+
+  it('names the field of an answer that breaks the schema, for each operation', async () => {
+    const answers: Array<[unknown, string]> = [
+      [{ upload: { key: '', uploadId: 'u', partSize: 1 } }, '`upload.key` should be a non-empty string'],
+      [
+        { upload: { key: 'k', uploadId: 'u', partSize: 1, checksumAlgorithm: 'sha1' } },
+        '`upload.checksumAlgorithm` should be "md5", "sha256" or "crc32"',
+      ],
+      [{ upload: { key: 'k', uploadId: 'u', partSize: 0 } }, '`upload.partSize` should be an integer ≥ 1'],
+      ['nope', '`response` should be an object'],
+    ];
+    for (const [answer, message] of answers) {
+      const error = await failure(
+        new SignClient({ signUrl: async () => answer }).send({ operation: 'create-multipart', file, partSize: 1 }),
+      );
+      expect(error.message).toContain(message);
+    }
+    const post = await failure(
+      new SignClient({
+        signUrl: async () => ({
+          results: [{ ok: true, key: 'k', url: 'https://b.test/', method: 'POST', expiresAt: new Date().toISOString() }],
+        }),
+      }).presignPut(file, new AbortController().signal),
+    );
+    expect(post.message).toContain('`results[0].fields` should be the form fields of a POST');
+    const parts = await failure(
+      new SignClient({
+        signUrl: async () => ({ parts: [{ partNumber: 1, url: 'https://b.test/', method: 'POST', expiresAt: new Date().toISOString() }] }),
+      }).send({ operation: 'sign-parts', file, upload, partNumbers: [1] }),
+    );
+    expect(parts.message).toContain('`parts[0].method` should be "PUT"');
+  });
+
   it('reports a 500 with the endpoint’s URL and status, as retryable', async () => {
     server.use(http.post(SIGN_URL, () => new HttpResponse('upstream exploded', { status: 500 })));
     const error = await failure(new SignClient({ signUrl: SIGN_URL }).send({ operation: 'list-parts', file, upload }));
