@@ -60,6 +60,23 @@ export interface SignedRequest {
   fields?: Record<string, string>;
   /** When the URL stops working, ISO 8601. */
   expiresAt: string;
+  /** What the signer knows of how the store's host talks HTTP; absent: nothing (treated as HTTP/1.1). */
+  transport?: StorageTransport;
+}
+
+/**
+ * How the storage host of a signed URL speaks HTTP, as the signer's store
+ * table knows it (docs/providers.md). The client sizes its requests in flight
+ * from it: HTTP/1.1 gets the browser's 6 connections per host; HTTP/2 and
+ * HTTP/3 carry many requests on one connection. What the browser itself sees
+ * (Resource Timing's `nextHopProtocol`, when the store sends
+ * `Timing-Allow-Origin`) overrides it.
+ */
+export interface StorageTransport {
+  /** The best protocol the store's endpoint speaks to browsers (its ALPN id). */
+  protocol: 'http/1.1' | 'h2' | 'h3';
+  /** Requests the store accepts in flight at once (its own documented cap, e.g. per object), when it has one. */
+  maxInFlight?: number;
 }
 
 interface BaseRequest {

@@ -7,6 +7,7 @@ import type {
   ProtocolError,
   ResponseFor,
   SignedRequest,
+  StorageTransport,
 } from './types.js';
 
 /**
@@ -92,7 +93,20 @@ function signedRequest(value: Json, path: string, allowPost = false): SignedRequ
     headers: headers(object.headers, `${path}.headers`),
     ...(method === 'POST' ? { fields: headers(object.fields, `${path}.fields`) } : {}),
     expiresAt: isoDate(object.expiresAt, `${path}.expiresAt`),
+    ...storageTransport(object.transport),
   };
+}
+
+/**
+ * The optional `transport` hint. Only a performance hint: one this client
+ * does not understand (a protocol from a newer server) is dropped, not an error.
+ */
+function storageTransport(value: Json): { transport?: StorageTransport } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  const { protocol, maxInFlight } = value as Record<string, Json>;
+  if (protocol !== 'http/1.1' && protocol !== 'h2' && protocol !== 'h3') return {};
+  const cap = typeof maxInFlight === 'number' && Number.isInteger(maxInFlight) && maxInFlight >= 1 ? { maxInFlight } : {};
+  return { transport: { protocol, ...cap } };
 }
 
 export function protocolError(value: Json, path: string): ProtocolError {
