@@ -31,7 +31,7 @@ import { build } from 'vite';
 import { choosePartSize, defaultPartSize } from '../src/protocol/part-plan.js';
 import { createSignHandler } from '../src/server/index.js';
 import { CHROMIUM_PATH } from '../test/support/chromium.js';
-import { type H2Front, startH2Front } from '../test/support/h2-front.js';
+import { type H2Front, s3ClientThroughFront, startH2Front } from '../test/support/h2-front.js';
 import { startRgw } from '../test/support/rgw.js';
 import { testS3Client } from '../test/support/s3-client.js';
 import { maxConcurrent, type S3Proxy, type S3RequestRecord, startS3Proxy } from '../test/support/s3-proxy.js';
@@ -588,11 +588,9 @@ async function main(): Promise<void> {
         });
       }
       // The signer says what the store speaks, as its table does for R2, Spaces and GCS; the front's Timing-Allow-Origin lets the page confirm it.
-      more['/api/upload-h2'] = createSignHandler({
-        ...signerOptions,
-        endpoint: started.url,
-        store: { name: 's3-compatible', http2: true },
-      });
+      const frontClient = s3ClientThroughFront(started, { region: rgw.region, credentials });
+      stack.push({ name: 'the signer client through the front', stop: () => frontClient.destroy() });
+      more['/api/upload-h2'] = createSignHandler({ ...signerOptions, client: frontClient, store: { name: 's3-compatible', http2: true } });
     }
     const proxyFor = (uploader: UploaderName): S3Proxy => (FRONTED.has(uploader) && frontProxy ? frontProxy : proxy);
     const uppyS3 = testS3Client({ ...rgw, endpoint: storageUrl });

@@ -25,10 +25,12 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
+import https from 'node:https';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { LatencyOptions } from './s3-proxy.js';
 
 export interface H2FrontRecord {
@@ -83,6 +85,26 @@ const HOP_BY_HOP = new Set([
   'expect',
   'http2-settings',
 ]);
+
+/**
+ * The signer's own S3 client for a store behind the front (create, complete,
+ * list and abort multipart uploads go server to store): it trusts the
+ * throw-away certificate, as the browser is told to.
+ */
+export function s3ClientThroughFront(
+  front: Pick<H2Front, 'url'>,
+  options: { region: string; credentials: { accessKeyId: string; secretAccessKey: string } },
+): S3Client {
+  return new S3Client({
+    endpoint: front.url,
+    region: options.region,
+    forcePathStyle: true,
+    credentials: options.credentials,
+    requestHandler: { httpsAgent: new https.Agent({ rejectUnauthorized: false, keepAlive: true }) },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
 
 /** A throw-away self-signed certificate for 127.0.0.1 and localhost. */
 export function throwAwayCertificate(): { key: string; cert: string; spki: string } {
