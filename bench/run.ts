@@ -9,7 +9,7 @@
  *   npm run bench -- --quick              # smoke run: 256 MiB, 4 × 64 MiB, 100 × 32 KiB, 1 run
  *
  * Options: --runs N · --quick · --rtt MS · --bw MiB/s · --scenarios large,medium,small ·
- * --uploaders ours,ours2,uppy,curl (default; also ours-h2, component, curl-tls, curl-h2) · --large-mib N · --ours '{"maxConcurrentRequests":8}' (createUploader options) ·
+ * --uploaders ours,ours2,uppy,curl (default; also ours-base, ours-h2, component, curl-tls, curl-h2) · --base BRANCH (ours-base: its merge base) · --large-mib N · --ours '{"maxConcurrentRequests":8}' (createUploader options) ·
  * --uppy '{"limit":6}' (AwsS3 options) · --curl-parallel N · --signer-rtt MS (default: --rtt) · --chromium-arg FLAG · --no-proxy (presign for RGW itself: no proxy cost, no S3 counts) ·
  * --perf (system-wide `perf record` of each first run, report next to the results) ·
  * --cpu-profile (CDP JS profile of the page in each first run; pages built unminified) ·
@@ -101,6 +101,8 @@ interface Options {
   /** Extra Chromium flags (experiments only, e.g. --disable-web-security to see what CORS preflights cost). */
   chromiumArgs: string[];
   chromium: string;
+  /** The branch whose merge base is "today" for `ours-base`. */
+  base: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -123,6 +125,7 @@ function parseArgs(argv: string[]): Options {
     'curl-parallel',
     'label',
     'chromium',
+    'base',
   ]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -138,7 +141,7 @@ function parseArgs(argv: string[]): Options {
   }
   if (flags.has('help')) {
     console.log(
-      'usage: npm run bench -- [--quick] [--runs N] [--rtt MS --bw MiB/s] [--scenarios large,medium,small] [--uploaders ours,ours2,ours-h2,component,uppy,curl,curl-tls,curl-h2] [--large-mib N] [--ours JSON] [--uppy JSON] [--curl-parallel N] [--signer-rtt MS] [--chromium-arg FLAG] [--source disk|page] [--no-proxy] [--perf] [--cpu-profile] [--no-warmup] [--write-md] [--from RESULTS.json] [--label TEXT] [--verbose]',
+      'usage: npm run bench -- [--quick] [--runs N] [--rtt MS --bw MiB/s] [--scenarios large,medium,small] [--uploaders ours,ours-base,ours2,ours-h2,component,uppy,curl,curl-tls,curl-h2] [--base BRANCH] [--large-mib N] [--ours JSON] [--uppy JSON] [--curl-parallel N] [--signer-rtt MS] [--chromium-arg FLAG] [--source disk|page] [--no-proxy] [--perf] [--cpu-profile] [--no-warmup] [--write-md] [--from RESULTS.json] [--label TEXT] [--verbose]',
     );
     process.exit(0);
   }
@@ -192,6 +195,7 @@ function parseArgs(argv: string[]): Options {
       return source;
     })(),
     chromium: values.get('chromium') ?? CHROMIUM_PATH,
+    base: values.get('base') ?? 'main',
   };
 }
 
@@ -260,12 +264,13 @@ function ensureSystemPackages(chromiumPath: string): void {
   if (result.status !== 0) throw new Error('bench: scripts/install-system-deps.sh failed');
 }
 
-async function buildPages(outDir: string, minify: boolean): Promise<void> {
-  const pagesDir = join(here, 'pages');
+async function buildPages(outDir: string, minify: boolean, pagesDir = join(here, 'pages')): Promise<void> {
   await build({
     root: pagesDir,
     configFile: false,
     plugins: [react()],
+    // Relative asset URLs: the base page is served from a subdirectory.
+    base: './',
     logLevel: 'warn',
     publicDir: false,
     build: {
@@ -276,7 +281,11 @@ async function buildPages(outDir: string, minify: boolean): Promise<void> {
       minify,
       reportCompressedSize: false,
       rolldownOptions: {
-        input: { ours: join(pagesDir, 'ours.html'), component: join(pagesDir, 'component.html'), uppy: join(pagesDir, 'uppy.html') },
+        input: Object.fromEntries(
+          ['ours', 'component', 'uppy']
+            .map((name) => [name, join(pagesDir, `${name}.html`)])
+            .filter(([, path]) => existsSync(path as string)),
+        ),
       },
     },
   });
@@ -541,6 +550,18 @@ async function main(): Promise<void> {
     const pagesDir = join(work, 'pages');
     log('building the pages (Vite)');
     await buildPages(pagesDir, !options.cpuProfile);
+    if (options.uploaders.includes('ours-base')) {
+      // "Today": the headless page and the library as they were where this branch left main, built the same way.
+      const base = execFileSync('git', ['merge-base', 'HEAD', options.base], { cwd: root, encoding: 'utf8' }).trim();
+      const baseDir = join(resultsDir, `.base-${stamp}`);
+      mkdirSync(baseDir, { recursive: true });
+      stack.push({ name: 'the base sources', stop: () => rmSync(baseDir, { recursive: true, force: true }) });
+      execFileSync('sh', ['-c', `git archive ${base} src bench/pages | tar -x -C "${baseDir}"`], { cwd: root });
+      rmSync(join(baseDir, 'bench/pages/uppy.html'), { force: true });
+      log(`building the base page (${base.slice(0, 7)}, the merge base with ${options.base})`);
+      await buildPages(join(pagesDir, 'base'), !options.cpuProfile, join(baseDir, 'bench/pages'));
+      machine.base = base;
+    }
 
     log('starting Ceph RGW');
     const rgw = await startRgw({ log: options.verbose ? log : undefined, blockSizeBytes: 64 * 1024 ** 3 });
@@ -669,7 +690,8 @@ async function main(): Promise<void> {
       sources: string[],
       onStart?: () => ReturnType<typeof startPerf>,
     ): Promise<RunRecord> => {
-      const pageName = uploader === 'uppy' ? 'uppy' : uploader === 'component' ? 'component' : 'ours';
+      const pageName =
+        uploader === 'uppy' ? 'uppy' : uploader === 'component' ? 'component' : uploader === 'ours-base' ? 'base/ours' : 'ours';
       const page = await openBenchPage(chromium, `${server.url}/${pageName}.html`);
       const storage = proxyFor(uploader);
       try {
@@ -859,6 +881,8 @@ async function main(): Promise<void> {
       try {
         for (let run = 1; run <= options.runs; run++) {
           for (const uploader of options.uploaders) {
+            // The drop-in's cost is per file: measured on the small files only.
+            if (uploader === 'component' && scenario.id !== 'small') continue;
             const record = await measure(uploader, scenario, run, sources, prepared);
             results.runs.push(record);
             log(`  ${describe(record)}`);
