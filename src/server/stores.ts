@@ -101,10 +101,11 @@ export const STORES: Readonly<Record<StoreName, StoreCapabilities>> = {
     equalParts: true,
     maxObjectSize: 5 * TiB - 5 * GiB,
     maxSinglePutSize: 5 * GiB - 5 * MiB,
-    // Served through Cloudflare's edge, which negotiates h2 (community reports; docs/providers.md). R2 once capped
-    // concurrent part uploads of one multipart upload; its limits page no longer does (1 write per second per key
-    // is about whole objects), so no cap here: a 429 halves the requests in flight (AIMD) as anywhere.
-    http2: true,
+    // HTTP/2 on the S3 endpoint is not documented (docs/providers.md): not claimed, because a wrong claim queues
+    // 24 requests behind 6 connections. An app that has seen h2 in its network panel says `store: { name: 'r2',
+    // http2: true }`. R2 once capped concurrent part uploads of one multipart upload; its limits page no longer
+    // does (1 write per second per key is about whole objects), so no cap: a 429 halves the requests in flight.
+    http2: false,
   },
   minio: { ...S3_LIKE, name: 'minio', label: 'MinIO', checksums: ['md5', 'sha256', 'crc32'], maxObjectSize: 50 * TiB },
   rgw: { ...S3_LIKE, name: 'rgw', label: 'Ceph RGW' },
@@ -136,6 +137,7 @@ export const STORES: Readonly<Record<StoreName, StoreCapabilities>> = {
     // If-None-Match is a read precondition there; create-only is x-goog-if-generation-match: 0.
     conditionalPut: false,
     cannedAcl: false,
+    // Google's front ends negotiate h2 on storage.googleapis.com (reported; docs/providers.md).
     http2: true,
   },
   's3-compatible': { ...S3_LIKE, name: 's3-compatible', label: 'an S3-compatible store' },
