@@ -86,7 +86,16 @@ export async function openBenchPage(handle: ChromiumHandle, url: string): Promis
       });
     const session = await context.newCDPSession(page);
     await session.send('Performance.enable');
-    const rendererPid = await findRenderer(handle, page, session);
+    // Another renderer can grow at the same moment (a context just closed, a page still loading): try again then.
+    let rendererPid: number | undefined;
+    for (let attempt = 1; rendererPid === undefined; attempt++) {
+      try {
+        rendererPid = await findRenderer(handle, page, session);
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
     return { context, page, session, rendererPid, close: () => context.close() };
   } catch (error) {
     await context.close().catch(() => {});
