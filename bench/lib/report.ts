@@ -1,7 +1,7 @@
 /** Result records, medians, the Markdown tables, and the update of BENCHMARKS.md. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-export const UPLOADERS = ['ours', 'ours-base', 'ours2', 'ours-h2', 'component', 'uppy', 'curl', 'curl-tls', 'curl-h2'] as const;
+export const UPLOADERS = ['ours', 'ours-base', 'ours2', 'ours-h2', 'ours2-h2', 'component', 'uppy', 'curl', 'curl-tls', 'curl-h2'] as const;
 export type UploaderName = (typeof UPLOADERS)[number];
 
 /** Browser uploaders driven through a bench page. */
@@ -14,6 +14,7 @@ export const UPLOADER_TITLES: Record<UploaderName, string> = {
   'ours-base': 's3-direct-upload before this branch (createUploader, defaults; the merge base with main, built in the same run)',
   ours2: 's3-direct-upload, signer with alternateEndpoints (2 host names; defaults)',
   'ours-h2': 's3-direct-upload over HTTP/2 (createUploader, defaults; TLS front)',
+  'ours2-h2': 's3-direct-upload over HTTP/2, signer with alternateEndpoints (2 host names of the front: 2 connections)',
   component: 's3-direct-upload <S3Uploader> with style.css (defaults)',
   uppy: 'Uppy 6.3.1 (@uppy/aws-s3, defaults)',
   curl: 'curl, 8 connections',
@@ -22,7 +23,7 @@ export const UPLOADER_TITLES: Record<UploaderName, string> = {
 };
 
 /** Our own rows, which get the × Uppy and × ours columns. */
-const OURS: readonly UploaderName[] = ['ours', 'ours-base', 'ours2', 'ours-h2', 'component'];
+const OURS: readonly UploaderName[] = ['ours', 'ours-base', 'ours2', 'ours-h2', 'ours2-h2', 'component'];
 
 /** The uploader's name, with the options the run changed from the defaults. */
 function titleOf(uploader: UploaderName, results: BenchResults): string {
