@@ -16,7 +16,10 @@
  *   half the round trip before forwarding a request and half before its
  *   answer; request bodies capped per **TCP connection** — over HTTP/2 one
  *   connection carries every stream, so they share one bucket
- *   (BENCHMARKS.md explains why that is the honest model).
+ *   (BENCHMARKS.md explains why that is the honest model). Each stream's
+ *   body is paced in its own loop against that shared bucket, so which stream
+ *   goes next is a race: a stream can wait longer than on a real link, where
+ *   the sender's HTTP/2 scheduler interleaves them.
  *
  * Only reads and forwards; stops everything it opened on `close()`.
  */
