@@ -25,7 +25,8 @@ export class RequestPool extends PriorityGate {
   readonly #perHostMax: number;
   readonly #multiplexedMax: number;
   readonly #perHost: boolean;
-  readonly #hosts = new Map<string, HostState>();
+  /** Per host: [multiplexes, answers seen without a protocol (-1: the browser told us), the store's own cap]. */
+  readonly #hosts = new Map<string, [boolean, number, number?]>();
   #max: number;
   #limit: number;
   #successes = 0;
@@ -48,16 +49,22 @@ export class RequestPool extends PriorityGate {
    */
   sawHost(host: string, transport?: StorageTransport): void {
     if (!this.#perHost) return;
-    let state = this.#hosts.get(host);
-    if (state && (state.observed || !transport || sameHint(state, transport))) return;
-    if (!state) {
-      state = { multiplexed: false, observed: false, silent: 0 };
-      this.#hosts.set(host, state);
-    }
-    state.multiplexed = transport ? isMultiplexed(transport.protocol) : false;
-    if (transport?.maxInFlight !== undefined) state.cap = transport.maxInFlight;
+    const state = this.#hosts.get(host);
+    if (state && (state[1] < 0 || !transport)) return;
+    this.#hosts.set(host, [multiplexes(transport?.protocol), state?.[1] ?? 0, transport?.maxInFlight]);
     this.#resize();
-    this.#watch();
+    // Resource Timing tells the protocol of each finished request (main thread or worker; absent elsewhere).
+    if (!this.#observer && typeof PerformanceObserver !== 'undefined') {
+      try {
+        this.#observer = new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as PerformanceResourceTiming[])
+            this.sawProtocol(new URL(entry.name).host, entry.nextHopProtocol);
+        });
+        this.#observer.observe({ type: 'resource' });
+      } catch {
+        // No Resource Timing here: the signer's word stands.
+      }
+    }
   }
 
   /**
@@ -67,25 +74,21 @@ export class RequestPool extends PriorityGate {
    */
   sawProtocol(host: string, nextHopProtocol: string): void {
     const state = this.#hosts.get(host);
-    if (!state || state.observed) return;
-    if (!nextHopProtocol) {
-      state.silent++;
-    } else {
-      state.observed = true;
-      state.multiplexed = isMultiplexed(nextHopProtocol);
+    if (!state || state[1] < 0) return;
+    if (nextHopProtocol) {
+      this.#hosts.set(host, [multiplexes(nextHopProtocol), -1, state[2]]);
       this.#resize();
+    } else state[1]++;
+    // Every host told, or silent long enough (no Timing-Allow-Origin): stop watching.
+    if ([...this.#hosts.values()].every(([, seen]) => seen < 0 || seen >= SILENT_ENOUGH)) {
+      this.#observer?.disconnect();
+      this.#observer = undefined;
     }
-    if ([...this.#hosts.values()].every((entry) => entry.observed || entry.silent >= SILENT_ENOUGH)) this.#unwatch();
   }
 
-  /** The cap in force now (≤ the maximum). */
+  /** The cap in force now (≤ the maximum: the sum of the hosts' caps). */
   get limit(): number {
     return this.#limit;
-  }
-
-  /** The maximum in force: the sum of the hosts' caps. */
-  get maximum(): number {
-    return this.#max;
   }
 
   protected mayStart(active: number): boolean {
@@ -110,70 +113,21 @@ export class RequestPool extends PriorityGate {
     }
   }
 
-  /** The maximum from the hosts seen; a throttled cap keeps its distance below it. */
+  /** The maximum from the hosts seen (the first 4); a throttled cap keeps its distance below it. */
   #resize(): void {
     let max = 0;
-    let counted = 0;
-    for (const state of this.#hosts.values()) {
-      if (counted++ >= MAX_HOSTS) break;
-      const own = state.multiplexed ? this.#multiplexedMax : this.#perHostMax;
-      max += Math.max(1, Math.min(own, state.cap ?? own));
+    for (const [multiplexed, , cap] of [...this.#hosts.values()].slice(0, MAX_HOSTS)) {
+      const own = multiplexed ? this.#multiplexedMax : this.#perHostMax;
+      max += Math.max(1, Math.min(own, cap ?? own));
     }
-    max = Math.max(1, max);
     this.#limit = Math.max(1, Math.min(max, this.#limit + max - this.#max));
     this.#max = max;
     this.next();
   }
-
-  /** Watches Resource Timing for the protocol each storage request went over (main thread or worker; absent elsewhere). */
-  #watch(): void {
-    if (this.#observer || typeof PerformanceObserver === 'undefined') return;
-    if (!PerformanceObserver.supportedEntryTypes?.includes('resource')) return;
-    if ([...this.#hosts.values()].every((entry) => entry.observed || entry.silent >= SILENT_ENOUGH)) return;
-    try {
-      const observer = new PerformanceObserver((list) => {
-        for (const entry of list.getEntries() as PerformanceResourceTiming[]) {
-          if (entry.initiatorType !== 'xmlhttprequest' && entry.initiatorType !== 'fetch') continue;
-          let host: string;
-          try {
-            host = new URL(entry.name).host;
-          } catch {
-            continue;
-          }
-          this.sawProtocol(host, entry.nextHopProtocol);
-        }
-      });
-      observer.observe({ type: 'resource' });
-      this.#observer = observer;
-    } catch {
-      // No Resource Timing here: the signer's word stands.
-    }
-  }
-
-  #unwatch(): void {
-    this.#observer?.disconnect();
-    this.#observer = undefined;
-  }
 }
 
-interface HostState {
-  /** HTTP/2 or HTTP/3: many requests share one connection. */
-  multiplexed: boolean;
-  /** The browser told us (Resource Timing); the signer's hints no longer change it. */
-  observed: boolean;
-  /** Requests seen finished with an empty `nextHopProtocol` (no `Timing-Allow-Origin`). */
-  silent: number;
-  /** The store's own cap on requests in flight. */
-  cap?: number;
-}
-
-function isMultiplexed(protocol: string): boolean {
-  return protocol === 'h2' || protocol.startsWith('h3');
-}
-
-function sameHint(state: HostState, transport: StorageTransport): boolean {
-  return state.multiplexed === isMultiplexed(transport.protocol) && state.cap === transport.maxInFlight;
-}
+/** HTTP/2 or HTTP/3: many requests share one connection. */
+const multiplexes = (protocol = '') => /^h[23]/.test(protocol);
 
 /** Host names counted at most: beyond a few, the page's own CPU and the uplink are the limit, not connections. */
 const MAX_HOSTS = 4;

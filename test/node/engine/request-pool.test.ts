@@ -68,7 +68,6 @@ describe('RequestPool and the store protocol', () => {
     pool.sawHost('h1.example');
     expect(pool.limit).toBe(6);
     pool.sawHost('h2.example', { protocol: 'h2' });
-    expect(pool.maximum).toBe(6 + MULTIPLEXED_PER_HOST);
     expect(pool.limit).toBe(6 + MULTIPLEXED_PER_HOST);
     const h3 = new RequestPool(6, { perHost: true, multiplexedLimit: 32 });
     h3.sawHost('a', { protocol: 'h3' });
