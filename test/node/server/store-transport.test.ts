@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { validateResponse } from '../../src/protocol/validate-response.js';
-import { createSignHandler } from '../../src/server/index.js';
-import { STORES, type StoreOption, storageTransport } from '../../src/server/stores.js';
+import { validateResponse } from '../../../src/protocol/validate-response.js';
+import { createSignHandler } from '../../../src/server/index.js';
+import { STORES, type StoreOption, storageTransport } from '../../../src/server/stores.js';
 
 // Presigning needs no network: the endpoint is never contacted.
 const base = {
