@@ -9,7 +9,7 @@
  *   npm run bench -- --quick              # smoke run: 256 MiB, 4 × 64 MiB, 100 × 32 KiB, 1 run
  *
  * Options: --runs N · --quick · --rtt MS · --bw MiB/s · --scenarios large,medium,small ·
- * --uploaders ours,ours2,uppy,curl · --large-mib N · --ours '{"maxConcurrentRequests":8}' (createUploader options) ·
+ * --uploaders ours,ours2,uppy,curl (default; also ours-base, ours-h2, component, curl-tls, curl-h2) · --base BRANCH (ours-base: its merge base) · --large-mib N · --ours '{"maxConcurrentRequests":8}' (createUploader options) ·
  * --uppy '{"limit":6}' (AwsS3 options) · --curl-parallel N · --signer-rtt MS (default: --rtt) · --chromium-arg FLAG · --no-proxy (presign for RGW itself: no proxy cost, no S3 counts) ·
  * --perf (system-wide `perf record` of each first run, report next to the results) ·
  * --cpu-profile (CDP JS profile of the page in each first run; pages built unminified) ·
@@ -26,13 +26,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
+import react from '@vitejs/plugin-react';
 import { build } from 'vite';
 import { choosePartSize, defaultPartSize } from '../src/protocol/part-plan.js';
 import { createSignHandler } from '../src/server/index.js';
 import { CHROMIUM_PATH } from '../test/support/chromium.js';
+import { type H2Front, s3ClientThroughFront, startH2Front } from '../test/support/h2-front.js';
 import { startRgw } from '../test/support/rgw.js';
 import { testS3Client } from '../test/support/s3-client.js';
-import { maxConcurrent, type S3RequestRecord, startS3Proxy } from '../test/support/s3-proxy.js';
+import { maxConcurrent, type S3Proxy, type S3RequestRecord, startS3Proxy } from '../test/support/s3-proxy.js';
 import {
   type ChromiumHandle,
   chromiumPids,
@@ -50,10 +52,12 @@ import { descendants, loadAverage, machineCpu, machineInfo, readRss, readStat } 
 import {
   type BenchResults,
   type BrowserUploader,
+  type CurlUploader,
   markdown,
   type Profile,
   type RunRecord,
   type ScenarioDef,
+  UPLOADERS,
   type UploaderName,
   updateBenchmarksMd,
 } from './lib/report.js';
@@ -97,6 +101,8 @@ interface Options {
   /** Extra Chromium flags (experiments only, e.g. --disable-web-security to see what CORS preflights cost). */
   chromiumArgs: string[];
   chromium: string;
+  /** The branch whose merge base is "today" for `ours-base`. */
+  base: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -119,6 +125,7 @@ function parseArgs(argv: string[]): Options {
     'curl-parallel',
     'label',
     'chromium',
+    'base',
   ]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -134,7 +141,7 @@ function parseArgs(argv: string[]): Options {
   }
   if (flags.has('help')) {
     console.log(
-      'usage: npm run bench -- [--quick] [--runs N] [--rtt MS --bw MiB/s] [--scenarios large,medium,small] [--uploaders ours,ours2,uppy,curl] [--large-mib N] [--ours JSON] [--uppy JSON] [--curl-parallel N] [--signer-rtt MS] [--chromium-arg FLAG] [--source disk|page] [--no-proxy] [--perf] [--cpu-profile] [--no-warmup] [--write-md] [--from RESULTS.json] [--label TEXT] [--verbose]',
+      'usage: npm run bench -- [--quick] [--runs N] [--rtt MS --bw MiB/s] [--scenarios large,medium,small] [--uploaders ours,ours-base,ours2,ours-h2,component,uppy,curl,curl-tls,curl-h2] [--base BRANCH] [--large-mib N] [--ours JSON] [--uppy JSON] [--curl-parallel N] [--signer-rtt MS] [--chromium-arg FLAG] [--source disk|page] [--no-proxy] [--perf] [--cpu-profile] [--no-warmup] [--write-md] [--from RESULTS.json] [--label TEXT] [--verbose]',
     );
     process.exit(0);
   }
@@ -145,9 +152,9 @@ function parseArgs(argv: string[]): Options {
     if (!Number.isFinite(value) || value < 0) throw new Error(`bench: --${name} must be a non-negative number`);
     return value;
   };
-  const list = <T extends string>(name: string, allowed: readonly T[]): T[] => {
+  const list = <T extends string>(name: string, allowed: readonly T[], fallback: readonly T[] = allowed): T[] => {
     const raw = values.get(name);
-    if (raw === undefined) return [...allowed];
+    if (raw === undefined) return [...fallback];
     const items = raw.split(',').map((item) => item.trim()) as T[];
     for (const item of items) if (!allowed.includes(item)) throw new Error(`bench: --${name}: unknown ${item}`);
     return items;
@@ -169,7 +176,7 @@ function parseArgs(argv: string[]): Options {
     chromiumArgs,
     bwMiBps: number('bw', 0),
     scenarios: list('scenarios', ['large', 'medium', 'small'] as const),
-    uploaders: list('uploaders', ['ours', 'ours2', 'uppy', 'curl'] as const),
+    uploaders: list('uploaders', UPLOADERS, ['ours', 'ours2', 'uppy', 'curl']),
     ...(largeMiB !== undefined ? { largeMiB } : {}),
     ours: json('ours'),
     uppy: json('uppy'),
@@ -188,6 +195,7 @@ function parseArgs(argv: string[]): Options {
       return source;
     })(),
     chromium: values.get('chromium') ?? CHROMIUM_PATH,
+    base: values.get('base') ?? 'main',
   };
 }
 
@@ -256,11 +264,13 @@ function ensureSystemPackages(chromiumPath: string): void {
   if (result.status !== 0) throw new Error('bench: scripts/install-system-deps.sh failed');
 }
 
-async function buildPages(outDir: string, minify: boolean): Promise<void> {
-  const pagesDir = join(here, 'pages');
+async function buildPages(outDir: string, minify: boolean, pagesDir = join(here, 'pages')): Promise<void> {
   await build({
     root: pagesDir,
     configFile: false,
+    plugins: [react()],
+    // Relative asset URLs: the base page is served from a subdirectory.
+    base: './',
     logLevel: 'warn',
     publicDir: false,
     build: {
@@ -270,7 +280,13 @@ async function buildPages(outDir: string, minify: boolean): Promise<void> {
       sourcemap: false,
       minify,
       reportCompressedSize: false,
-      rolldownOptions: { input: { ours: join(pagesDir, 'ours.html'), uppy: join(pagesDir, 'uppy.html') } },
+      rolldownOptions: {
+        input: Object.fromEntries(
+          ['ours', 'component', 'uppy']
+            .map((name) => [name, join(pagesDir, `${name}.html`)])
+            .filter(([, path]) => existsSync(path as string)),
+        ),
+      },
     },
   });
 }
@@ -416,6 +432,37 @@ function signerStats(server: BenchServer, uploader: UploaderName, files: number)
   return { requests, perFile: requests / files, byOperation, handlerMs: stats.handlerMs };
 }
 
+/** Signers other than /api/upload, by uploader. */
+const SIGN_URLS: Partial<Record<UploaderName, string>> = {
+  ours2: '/api/upload-2',
+  'ours-h2': '/api/upload-h2',
+  'ours2-h2': '/api/upload-h2-2',
+};
+
+/** Uploaders that go through the HTTP/2 (TLS) front. */
+const FRONTED = new Set<UploaderName>(['ours-h2', 'ours2-h2', 'curl-tls', 'curl-h2']);
+
+function isCurl(uploader: UploaderName): uploader is CurlUploader {
+  return uploader === 'curl' || uploader === 'curl-tls' || uploader === 'curl-h2';
+}
+
+/** The front's view of the run: requests in flight at most (all carry file bytes or preflights), TCP connections, protocols. */
+function frontStats(front: H2Front): NonNullable<RunRecord['front']> {
+  const records = front.requests();
+  const protocols: Record<string, number> = {};
+  for (const record of records) protocols[record.protocol] = (protocols[record.protocol] ?? 0) + 1;
+  const durations = records
+    .filter((record) => record.endedAt !== undefined)
+    .map((record) => (record.endedAt as number) - record.startedAt)
+    .sort((a, b) => a - b);
+  return {
+    maxInFlight: front.maxInFlight(),
+    connections: new Set(records.map((record) => record.connection)).size,
+    protocols,
+    medianRequestMs: Math.round((durations[Math.floor(durations.length / 2)] ?? Number.NaN) * 10) / 10,
+  };
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
@@ -510,6 +557,18 @@ async function main(): Promise<void> {
     const pagesDir = join(work, 'pages');
     log('building the pages (Vite)');
     await buildPages(pagesDir, !options.cpuProfile);
+    if (options.uploaders.includes('ours-base')) {
+      // "Today": the headless page and the library as they were where this branch left main, built the same way.
+      const base = execFileSync('git', ['merge-base', 'HEAD', options.base], { cwd: root, encoding: 'utf8' }).trim();
+      const baseDir = join(resultsDir, `.base-${stamp}`);
+      mkdirSync(baseDir, { recursive: true });
+      stack.push({ name: 'the base sources', stop: () => rmSync(baseDir, { recursive: true, force: true }) });
+      execFileSync('sh', ['-c', `git archive ${base} src bench/pages | tar -x -C "${baseDir}"`], { cwd: root });
+      rmSync(join(baseDir, 'bench/pages/uppy.html'), { force: true });
+      log(`building the base page (${base.slice(0, 7)}, the merge base with ${options.base})`);
+      await buildPages(join(pagesDir, 'base'), !options.cpuProfile, join(baseDir, 'bench/pages'));
+      machine.base = base;
+    }
 
     log('starting Ceph RGW');
     const rgw = await startRgw({ log: options.verbose ? log : undefined, blockSizeBytes: 64 * 1024 ** 3 });
@@ -538,12 +597,43 @@ async function main(): Promise<void> {
     const oursSigner = createSignHandler(signerOptions);
     // The same storage under a second host name: the browser opens 6 connections to each.
     const oursAlternate = createSignHandler({ ...signerOptions, alternateEndpoints: [storageUrl.replace('//127.0.0.1:', '//localhost:')] });
+    // HTTP/2: a TLS front (test/support/h2-front.ts) before a second, unshaped recording proxy before the same RGW;
+    // the front shapes, per TCP connection, as the first proxy does for HTTP/1.1.
+    let front: H2Front | undefined;
+    let frontProxy: S3Proxy | undefined;
+    const more: Record<string, ReturnType<typeof createSignHandler>> = { '/api/upload-2': oursAlternate };
+    if (options.uploaders.some((uploader) => FRONTED.has(uploader))) {
+      const behind = await startS3Proxy({ upstream: rgw.endpoint });
+      frontProxy = behind;
+      stack.push({ name: 'the S3 proxy behind the HTTP/2 front', stop: () => behind.close() });
+      const started = await startH2Front({ upstream: behind.url });
+      front = started;
+      stack.push({ name: 'the HTTP/2 front', stop: () => started.close() });
+      if (options.rttMs > 0 || options.bwMiBps > 0) {
+        started.setLatency({
+          ...(options.rttMs > 0 ? { rttMs: options.rttMs } : {}),
+          ...(options.bwMiBps > 0 ? { bytesPerSecondPerConnection: options.bwMiBps * MiB } : {}),
+        });
+      }
+      // The signer says what the store speaks, as its table does for R2, Spaces and GCS; the front's Timing-Allow-Origin lets the page confirm it.
+      const frontClient = s3ClientThroughFront(started, { region: rgw.region, credentials });
+      stack.push({ name: 'the signer client through the front', stop: () => frontClient.destroy() });
+      more['/api/upload-h2'] = createSignHandler({ ...signerOptions, client: frontClient, store: { name: 's3-compatible', http2: true } });
+      // Two names of the front: Chromium opens one HTTP/2 connection to each (a throw-away certificate is never pooled across names).
+      more['/api/upload-h2-2'] = createSignHandler({
+        ...signerOptions,
+        client: frontClient,
+        store: { name: 's3-compatible', http2: true },
+        alternateEndpoints: [started.url.replace('//127.0.0.1:', '//localhost:')],
+      });
+    }
+    const proxyFor = (uploader: UploaderName): S3Proxy => (FRONTED.has(uploader) && frontProxy ? frontProxy : proxy);
     const uppyS3 = testS3Client({ ...rgw, endpoint: storageUrl });
     stack.push({ name: 'the Uppy signer client', stop: () => uppyS3.destroy() });
     const server = await startBenchServer({
       pagesDir,
       ours: oursSigner,
-      oursAlternate,
+      more,
       uppy: createUppySigner(uppyS3, BUCKET, 'bench-uppy'),
       rttMs: options.signerRttMs,
     });
@@ -614,7 +704,10 @@ async function main(): Promise<void> {
       sources: string[],
       onStart?: () => ReturnType<typeof startPerf>,
     ): Promise<RunRecord> => {
-      const page = await openBenchPage(chromium, `${server.url}/${uploader === 'uppy' ? 'uppy' : 'ours'}.html`);
+      const pageName =
+        uploader === 'uppy' ? 'uppy' : uploader === 'component' ? 'component' : uploader === 'ours-base' ? 'base/ours' : 'ours';
+      const page = await openBenchPage(chromium, `${server.url}/${pageName}.html`);
+      const storage = proxyFor(uploader);
       try {
         const pids = { ...(await chromiumPids(chromium)), renderer: page.rendererPid };
         const rssBeforeFiles = readRss(page.rendererPid) ?? 0;
@@ -634,7 +727,8 @@ async function main(): Promise<void> {
         await settleMemory(page.session);
         const rssBaseline = readRss(page.rendererPid) ?? 0;
         const heapBaseline = (await jsHeapUsed(page.session)) ?? 0;
-        proxy.reset();
+        storage.reset();
+        front?.reset();
         server.reset();
         const perf = onStart?.();
         const jsProfile =
@@ -646,8 +740,8 @@ async function main(): Promise<void> {
         let result: PageResult;
         let samples: MemorySamples;
         try {
-          const uploadOptions =
-            uploader === 'uppy' ? options.uppy : { ...options.ours, ...(uploader === 'ours2' ? { signUrl: '/api/upload-2' } : {}) };
+          const signUrl = SIGN_URLS[uploader];
+          const uploadOptions = uploader === 'uppy' ? options.uppy : { ...options.ours, ...(signUrl ? { signUrl } : {}) };
           result = await withTimeout(
             page.page.evaluate((o) => window.bench.upload(o), uploadOptions),
             120_000 + ((scenario.count * scenario.size) / (2 * MiB)) * 1000,
@@ -661,7 +755,7 @@ async function main(): Promise<void> {
         if (profileReport) log(`  perf profile: ${profileReport}`);
         const jsReport = await jsProfile?.stop();
         if (jsReport) log(`  JS profile: ${jsReport}`);
-        const records = proxy.requests();
+        const records = storage.requests();
         return {
           ...outcome(scenario, uploader, run, result),
           signer: signerStats(server, uploader, result.files),
@@ -686,7 +780,9 @@ async function main(): Promise<void> {
             stateUpdates: result.stateUpdates,
             longTasks: result.longTasks,
             longTaskMs: result.longTaskMs,
+            longestTaskMs: result.longestTaskMs,
           },
+          ...(FRONTED.has(uploader) && front ? { front: frontStats(front) } : {}),
           ...(scenario.id !== 'small' ? { pageTrace: result.trace } : {}),
           cpuMs: cpuDelta(before, after),
         };
@@ -696,19 +792,26 @@ async function main(): Promise<void> {
     };
 
     const measureCurl = async (
+      uploader: CurlUploader,
       prepared: PreparedCurl,
       scenario: ScenarioDef,
       run: number,
       onStart?: () => ReturnType<typeof startPerf>,
     ): Promise<RunRecord> => {
-      proxy.reset();
+      const storage = proxyFor(uploader);
+      storage.reset();
+      front?.reset();
       server.reset();
       const pids = await chromiumPids(chromium);
       const perf = onStart?.();
       const before = cpuSnapshot(pids);
       const result = await runCurl(prepared, {
-        signUrl: `${server.url}/api/upload`,
+        signUrl: `${server.url}/api/upload${uploader === 'curl' ? '' : '-h2'}`,
         parallel: options.curlParallel,
+        // Through the TLS front: its certificate is a throw-away one. HTTP/1.1 opens a connection per transfer in
+        // flight; HTTP/2 lets curl multiplex its 8 transfers as streams of one connection, as a browser does.
+        ...(uploader === 'curl-tls' ? { transferOptions: ['insecure', 'http1.1'] } : {}),
+        ...(uploader === 'curl-h2' ? { transferOptions: ['insecure', 'http2'], immediate: false } : {}),
         track: (child) => {
           curlChild = child;
         },
@@ -722,11 +825,12 @@ async function main(): Promise<void> {
       delete cpuMs.network;
       delete cpuMs.gpu;
       return {
-        ...outcome(scenario, 'curl', run, result),
-        signer: signerStats(server, 'curl', result.files),
-        s3: s3Stats(proxy.requests()),
+        ...outcome(scenario, uploader, run, result),
+        signer: signerStats(server, uploader, result.files),
+        s3: s3Stats(storage.requests()),
         firstPutMs: result.signingMs,
-        timeline: timeline(proxy.requests(), server),
+        timeline: timeline(storage.requests(), server),
+        ...(FRONTED.has(uploader) && front ? { front: frontStats(front) } : {}),
         cpuMs: { ...cpuMs, curl: result.curlCpuMs },
         curl: { signingMs: result.signingMs, curlMs: result.curlMs, transfers: result.transfers },
       };
@@ -742,10 +846,9 @@ async function main(): Promise<void> {
       try {
         const profile = options.perf && run === 1 ? join(resultsDir, `${stamp}-${scenario.id}-${uploader}.perf.data`) : undefined;
         const onStart = profile ? () => startPerf(profile, (child) => (perfChild = child)) : undefined;
-        const record =
-          uploader === 'curl'
-            ? await measureCurl(prepared as PreparedCurl, scenario, run, onStart)
-            : await measureBrowser(uploader, scenario, run, sources, onStart);
+        const record = isCurl(uploader)
+          ? await measureCurl(uploader, prepared as PreparedCurl, scenario, run, onStart)
+          : await measureBrowser(uploader, scenario, run, sources, onStart);
         return record;
       } catch (error) {
         if (signalled) throw error;
@@ -775,7 +878,7 @@ async function main(): Promise<void> {
         { id: 'small', title: 'warm-up 20 × 32 KiB', count: 20, size: 32 * KiB },
       ] satisfies ScenarioDef[]) {
         const sources = writeRandomFiles(join(dataRoot, 'warm'), { ...warm, name: warm.id === 'large' ? 'warm-large' : 'warm-small' });
-        const prepared = options.uploaders.includes('curl') ? prepareCurlFiles(join(dataRoot, 'warm-curl'), sources) : undefined;
+        const prepared = options.uploaders.some(isCurl) ? prepareCurlFiles(join(dataRoot, 'warm-curl'), sources) : undefined;
         for (const uploader of options.uploaders) {
           const record = await measure(uploader, warm, 0, sources, prepared);
           if (!record.ok) throw new Error(`warm-up failed: ${describe(record)}`);
@@ -788,10 +891,12 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       log(`${scenario.title}: ${options.runs} run(s) × ${options.uploaders.join(', ')}`);
       const sources = writeRandomFiles(join(dataRoot, scenario.id), { count: scenario.count, size: scenario.size, name: scenario.id });
-      const prepared = options.uploaders.includes('curl') ? prepareCurlFiles(join(dataRoot, `${scenario.id}-curl`), sources) : undefined;
+      const prepared = options.uploaders.some(isCurl) ? prepareCurlFiles(join(dataRoot, `${scenario.id}-curl`), sources) : undefined;
       try {
         for (let run = 1; run <= options.runs; run++) {
           for (const uploader of options.uploaders) {
+            // The drop-in's cost is per file: measured on the small files only.
+            if (uploader === 'component' && scenario.id !== 'small') continue;
             const record = await measure(uploader, scenario, run, sources, prepared);
             results.runs.push(record);
             log(`  ${describe(record)}`);

@@ -72,7 +72,8 @@ export interface BenchPageHandle {
 
 /** A fresh context and page at `url`, with the PID of the renderer that runs it. */
 export async function openBenchPage(handle: ChromiumHandle, url: string): Promise<BenchPageHandle> {
-  const context = await handle.browser.newContext();
+  // The HTTP/2 front's certificate is a throw-away one (test/support/h2-front.ts): accept it.
+  const context = await handle.browser.newContext({ ignoreHTTPSErrors: true });
   try {
     const page = await context.newPage();
     const pageErrors: string[] = [];
@@ -85,7 +86,16 @@ export async function openBenchPage(handle: ChromiumHandle, url: string): Promis
       });
     const session = await context.newCDPSession(page);
     await session.send('Performance.enable');
-    const rendererPid = await findRenderer(handle, page, session);
+    // Another renderer can grow at the same moment (a context just closed, a page still loading): try again then.
+    let rendererPid: number | undefined;
+    for (let attempt = 1; rendererPid === undefined; attempt++) {
+      try {
+        rendererPid = await findRenderer(handle, page, session);
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
     return { context, page, session, rendererPid, close: () => context.close() };
   } catch (error) {
     await context.close().catch(() => {});

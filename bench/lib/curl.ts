@@ -110,6 +110,11 @@ export function removeCurlFiles(prepared: PreparedCurl | undefined): void {
   if (prepared && existsSync(prepared.dir)) rmSync(prepared.dir, { recursive: true, force: true });
 }
 
+/** A value for a double-quoted curl config string. */
+function quote(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
 async function call<T>(signUrl: string, body: Record<string, unknown>): Promise<T> {
   const response = await fetch(signUrl, {
     method: 'POST',
@@ -131,7 +136,15 @@ interface Transfer {
 /** Runs one curl upload of the prepared files; `track` receives the child so that the caller can stop it. */
 export async function runCurl(
   prepared: PreparedCurl,
-  options: { signUrl: string; parallel: number; track: (child: ChildProcess | undefined) => void },
+  options: {
+    signUrl: string;
+    parallel: number;
+    track: (child: ChildProcess | undefined) => void;
+    /** Options for every transfer, as config-file lines (`insecure`, `http1.1`: through the TLS front); `next` resets them, so each block gets them. */
+    transferOptions?: string[];
+    /** Open a connection per transfer at once (default); false lets curl multiplex HTTP/2 streams on one connection. */
+    immediate?: boolean;
+  },
 ): Promise<CurlResult> {
   const errors: string[] = [];
   const started = performance.now();
@@ -201,8 +214,10 @@ export async function runCurl(
       [
         `url = "${transfer.request.url}"`,
         `upload-file = "${transfer.path}"`,
-        ...Object.entries(transfer.request.headers).map(([name, value]) => `header = "${name}: ${value}"`),
+        // Quoted config values take \\ and \" escapes: Content-Disposition carries quotes (filename="…").
+        ...Object.entries(transfer.request.headers).map(([name, value]) => `header = "${quote(`${name}: ${value}`)}"`),
         'header = "Expect:"',
+        ...(options.transferOptions ?? []),
         'output = "/dev/null"',
         `write-out = "${id} %{http_code} %header{etag}\\n"`,
       ].join('\n'),
@@ -211,7 +226,16 @@ export async function runCurl(
   const configPath = join(prepared.dir, 'curl.config');
   writeFileSync(configPath, `${config}\n`);
   const { stdout, stderr, code } = await runCurlProcess(
-    ['--silent', '--show-error', '--parallel', '--parallel-immediate', '--parallel-max', String(options.parallel), '--config', configPath],
+    [
+      '--silent',
+      '--show-error',
+      '--parallel',
+      ...(options.immediate === false ? [] : ['--parallel-immediate']),
+      '--parallel-max',
+      String(options.parallel),
+      '--config',
+      configPath,
+    ],
     options.track,
   );
   const curlDone = performance.now();

@@ -1,22 +1,34 @@
 /** Result records, medians, the Markdown tables, and the update of BENCHMARKS.md. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-export type UploaderName = 'ours' | 'ours2' | 'uppy' | 'curl';
+export const UPLOADERS = ['ours', 'ours-base', 'ours2', 'ours-h2', 'ours2-h2', 'component', 'uppy', 'curl', 'curl-tls', 'curl-h2'] as const;
+export type UploaderName = (typeof UPLOADERS)[number];
 
 /** Browser uploaders driven through a bench page. */
-export type BrowserUploader = Exclude<UploaderName, 'curl'>;
+export type BrowserUploader = Exclude<UploaderName, 'curl' | 'curl-tls' | 'curl-h2'>;
+/** curl runs: plain HTTP/1.1 through the recording proxy, or through the TLS front (HTTP/1.1 or HTTP/2). */
+export type CurlUploader = Extract<UploaderName, 'curl' | 'curl-tls' | 'curl-h2'>;
 
 export const UPLOADER_TITLES: Record<UploaderName, string> = {
   ours: 's3-direct-upload (createUploader, defaults)',
+  'ours-base': 's3-direct-upload before this branch (createUploader, defaults; the merge base with main, built in the same run)',
   ours2: 's3-direct-upload, signer with alternateEndpoints (2 host names; defaults)',
+  'ours-h2': 's3-direct-upload over HTTP/2 (createUploader, defaults; TLS front)',
+  'ours2-h2': 's3-direct-upload over HTTP/2, signer with alternateEndpoints (2 host names of the front: 2 connections)',
+  component: 's3-direct-upload <S3Uploader> with style.css (defaults)',
   uppy: 'Uppy 6.3.1 (@uppy/aws-s3, defaults)',
   curl: 'curl, 8 connections',
+  'curl-tls': 'curl, 8 connections, HTTP/1.1 over TLS (the same front)',
+  'curl-h2': 'curl over HTTP/2, 8 streams on one connection (the same front)',
 };
+
+/** Our own rows, which get the × Uppy and × ours columns. */
+const OURS: readonly UploaderName[] = ['ours', 'ours-base', 'ours2', 'ours-h2', 'ours2-h2', 'component'];
 
 /** The uploader's name, with the options the run changed from the defaults. */
 function titleOf(uploader: UploaderName, results: BenchResults): string {
   const options = results.options as { ours?: Record<string, unknown>; uppy?: Record<string, unknown>; curlParallel?: number };
-  const changed = uploader === 'ours' || uploader === 'ours2' ? options.ours : uploader === 'uppy' ? options.uppy : undefined;
+  const changed = OURS.includes(uploader) ? options.ours : uploader === 'uppy' ? options.uppy : undefined;
   if (uploader === 'curl' && options.curlParallel !== undefined && options.curlParallel !== 8)
     return `curl, ${options.curlParallel} connections`;
   if (changed && Object.keys(changed).length > 0)
@@ -60,7 +72,9 @@ export interface RunRecord {
     /** Renderer RSS every 100 ms (large scenario only), [ms, bytes]. */
     series?: Array<[number, number]>;
   };
-  page?: { progressEvents: number; stateUpdates: number; longTasks: number; longTaskMs: number };
+  page?: { progressEvents: number; stateUpdates: number; longTasks: number; longTaskMs: number; longestTaskMs?: number };
+  /** The HTTP/2 front's view (ours-h2, curl-tls, curl-h2): requests in flight at most, TCP connections used. */
+  front?: { maxInFlight: number; connections: number; protocols: Record<string, number>; medianRequestMs: number };
   cpuMs: {
     renderer?: number;
     browser?: number;
@@ -139,12 +153,15 @@ export interface Summary {
   foreignShare: number;
   progressEvents?: number;
   longTaskMs?: number;
+  longestTaskMs?: number;
+  frontMaxInFlight?: number;
+  frontConnections?: number;
 }
 
 export function summarize(results: BenchResults): Summary[] {
   const out: Summary[] = [];
   for (const scenario of results.scenarios) {
-    for (const uploader of ['ours', 'ours2', 'uppy', 'curl'] as UploaderName[]) {
+    for (const uploader of UPLOADERS) {
       const all = results.runs.filter((run) => run.scenario === scenario.id && run.uploader === uploader);
       if (all.length === 0) continue;
       const runs = all.filter((run) => run.ok);
@@ -179,6 +196,9 @@ export function summarize(results: BenchResults): Summary[] {
         foreignShare: pick((run) => (run.cpuMs.machineTotal > 0 ? run.cpuMs.foreign / run.cpuMs.machineTotal : 0)) ?? Number.NaN,
         progressEvents: pick((run) => run.page?.progressEvents),
         longTaskMs: pick((run) => run.page?.longTaskMs),
+        longestTaskMs: pick((run) => run.page?.longestTaskMs),
+        frontMaxInFlight: pick((run) => run.front?.maxInFlight),
+        frontConnections: pick((run) => run.front?.connections),
       });
     }
   }
@@ -240,6 +260,23 @@ export function checkTargets(
     add(`${small.title}: ≥ 2.5× Uppy 6`, ratio('small', 'ours', 'uppy'), 2.5);
     if (get('small', 'ours2')) add(`${small.title}, 2 host names: ≥ 2.5× Uppy 6`, ratio('small', 'ours2', 'uppy'), 2.5);
   }
+  // Issue #14: HTTP/2 and the component.
+  if (small && get('small', 'ours-h2') && get('small', 'ours'))
+    add(`${small.title}: over HTTP/2 ≥ 2× this library over HTTP/1.1`, ratio('small', 'ours-h2', 'ours'), 2);
+  if (large && get('large', 'ours-h2') && get('large', 'curl'))
+    add(`${large.title}: over HTTP/2 ≥ 0.95× curl with 8 connections`, ratio('large', 'ours-h2', 'curl'), 0.95);
+  if (large && get('large', 'ours-h2') && get('large', 'curl-tls'))
+    add(`${large.title}: over HTTP/2 ≥ 0.95× curl with 8 connections over TLS`, ratio('large', 'ours-h2', 'curl-tls'), 0.95);
+  if (small && get('small', 'component') && get('small', 'ours')) {
+    const component = get('small', 'component') as Summary;
+    const core = get('small', 'ours') as Summary;
+    const over = component.wallMs / core.wallMs - 1;
+    checks.push({
+      target: `${small.title}: <S3Uploader> wall time within 10 % of the headless core`,
+      measured: `${over >= 0 ? '+' : ''}${fmt(over * 100, 1)} %`,
+      met: Number.isFinite(over) ? over <= 0.1 : undefined,
+    });
+  }
   return checks;
 }
 
@@ -258,13 +295,14 @@ export function markdown(results: BenchResults, memoryBudget: { partsInFlight: n
     if (rows.length === 0) continue;
     const curl = rows.find((s) => s.uploader === 'curl');
     const uppy = rows.find((s) => s.uploader === 'uppy');
+    const ours = rows.find((s) => s.uploader === 'ours');
     lines.push('');
     lines.push(`#### ${scenario.title}`);
     lines.push('');
     lines.push(
-      '| uploader | MiB/s | each run | wall s | × curl | × Uppy | signer req / file | S3 req / file | to 1st upload request ms | uploads in flight max / avg | renderer RSS growth MiB | renderer CPU s | network svc CPU s | Node proxy+signer CPU s | RGW+OSD CPU s | other load |',
+      '| uploader | MiB/s | each run | wall s | × curl | × Uppy | × ours (HTTP/1.1) | signer req / file | S3 req / file | to 1st upload request ms | uploads in flight max / avg | TCP connections (front) | renderer RSS growth MiB | renderer CPU s | renderer CPU ms / file | longest task ms | network svc CPU s | Node proxy+signer CPU s | RGW+OSD CPU s | other load |',
     );
-    lines.push('|---|--:|---|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+    lines.push('|---|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const row of rows) {
       const s3 = Object.entries(row.s3PerFile)
         .sort()
@@ -276,13 +314,17 @@ export function markdown(results: BenchResults, memoryBudget: { partsInFlight: n
         row.mibpsRuns.map((value) => fmt(value)).join(' / '),
         secs(row.wallMs, 2),
         curl && row.uploader !== 'curl' ? `${fmt(row.mibps / curl.mibps, 2)}` : '',
-        uppy && (row.uploader === 'ours' || row.uploader === 'ours2') ? `${fmt(row.mibps / uppy.mibps, 2)}` : '',
+        uppy && OURS.includes(row.uploader) ? `${fmt(row.mibps / uppy.mibps, 2)}` : '',
+        ours && row.uploader !== 'ours' ? `${fmt(row.mibps / ours.mibps, 2)}` : '',
         fmt(row.signerPerFile, 2),
         s3,
         row.firstPutMs === undefined ? '' : fmt(row.firstPutMs, 0),
         `${fmt(row.maxPutsInFlight, 0)} / ${fmt(row.avgPutsInFlight, 1)}`,
+        row.frontConnections === undefined ? '' : fmt(row.frontConnections, 0),
         row.rssGrowth === undefined ? '' : mib(row.rssGrowth, 1),
         row.rendererCpuMs === undefined ? '' : secs(row.rendererCpuMs),
+        row.rendererCpuMs === undefined ? '' : fmt(row.rendererCpuMs / (scenario.count || 1), 2),
+        row.longestTaskMs === undefined ? '' : fmt(row.longestTaskMs, 0),
         row.networkCpuMs === undefined ? (row.curlCpuMs === undefined ? '' : `curl ${secs(row.curlCpuMs)}`) : secs(row.networkCpuMs),
         secs(row.nodeCpuMs),
         secs(row.storageCpuMs),
@@ -294,7 +336,7 @@ export function markdown(results: BenchResults, memoryBudget: { partsInFlight: n
   const checks = checkTargets(results, summaries, memoryBudget);
   if (checks.length > 0) {
     lines.push('');
-    lines.push('#### Targets (issue #6)');
+    lines.push('#### Targets (issues #6 and #14)');
     lines.push('');
     lines.push('| target | measured | met |');
     lines.push('|---|--:|:-:|');

@@ -39,14 +39,14 @@ const TYPES: Record<string, string> = {
 export async function startBenchServer(options: {
   pagesDir: string;
   ours: SignHandler;
-  /** The same signer with `alternateEndpoints`, at /api/upload-2. */
-  oursAlternate: SignHandler;
+  /** More of this library's signers, by path: the same one with `alternateEndpoints` at /api/upload-2, one for the HTTP/2 front… */
+  more: Record<string, SignHandler>;
   uppy: (body: unknown) => Promise<unknown>;
   rttMs: number;
 }): Promise<BenchServer> {
   const oursListeners: Record<string, ReturnType<typeof toNodeListener>> = {
     '/api/upload': toNodeListener(options.ours),
-    '/api/upload-2': toNodeListener(options.oursAlternate),
+    ...Object.fromEntries(Object.entries(options.more).map(([path, handler]) => [path, toNodeListener(handler)])),
   };
   let stats: SignerStats = { ours: {}, uppy: {}, handlerMs: 0, events: [] };
   const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());

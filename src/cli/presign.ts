@@ -1,14 +1,12 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { MAX_EXPIRES_IN } from '../protocol/limits.js';
 import { presignDownload } from '../server/download.js';
 import { createS3Client } from '../server/s3-client.js';
 import { parseCommand, parseInteger, parseS3Uri, UsageError } from './args.js';
 import { PRESIGN_HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { resolveStorage, STORAGE_OPTIONS, sdkErrorText } from './storage.js';
-
-/** SigV4's longest presigned URL: 7 days. */
-export const MAX_EXPIRES_IN = 604_800;
 
 /** `s3-direct-upload presign s3://bucket/key`: prints a presigned GET (or PUT) URL, and nothing else, on stdout. */
 export async function runPresign(argv: string[], io: CliIo): Promise<number> {

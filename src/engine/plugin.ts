@@ -147,7 +147,11 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
           if (stored) this.uppy.emit('upload-success', stored, { status: 200, body });
           return;
         } catch (error) {
-          if (isCanceled(error) && task.reason) continue;
+          if (isCanceled(error) && (task.reason || task.controller.signal.aborted)) {
+            // Paused and resumed before the stopped requests finished failing: go on with a fresh controller.
+            if (!task.reason) task.controller = new AbortController();
+            continue;
+          }
           this.#fail(fileId, error);
           return;
         }

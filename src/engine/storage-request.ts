@@ -22,7 +22,7 @@ export function sendToStorage(
   const pool = context.storagePool;
   return pool.run(context.priority, signal, async () => {
     const signed = await request();
-    pool.sawHost(new URL(signed.url).host);
+    pool.sawHost(new URL(signed.url).host, signed.transport);
     const stall = new AbortController();
     const onAbort = () => stall.abort();
     signal.addEventListener('abort', onAbort, { once: true });

@@ -53,6 +53,12 @@ function signedRequestFields(methods: readonly ('PUT' | 'POST')[]) {
     >,
     /** When the URL stops working, ISO 8601. */
     expiresAt: refine(string(), (text, path, dialect) => (Number.isNaN(Date.parse(text)) ? dialect.fail(path, 'an ISO 8601 date') : text)),
+    /**
+     * How the storage host speaks HTTP, as the signer's store table knows it (docs/providers.md): the client sizes its
+     * requests in flight from it; what the browser sees (Resource Timing) overrides it. A hint the client does not
+     * understand is dropped, not an error.
+     */
+    transport: lenient(object({ protocol: oneOf(['http/1.1', 'h2', 'h3'] as const), maxInFlight: lenient(integer(1)) })),
   };
 }
 export type SignedRequestFields = ReturnType<typeof signedRequestFields>;

@@ -42,6 +42,15 @@ export type MultipartHandle = MultipartHandleType;
  */
 export type SignedRequest = ObjectOf<SignedRequestFields>;
 
+/**
+ * How the storage host of a signed URL speaks HTTP, as the signer's store
+ * table knows it (docs/providers.md). HTTP/1.1 gets the browser's 6
+ * connections per host; HTTP/2 and HTTP/3 carry many requests on one
+ * connection. What the browser itself sees (Resource Timing's
+ * `nextHopProtocol`, when the store sends `Timing-Allow-Origin`) overrides it.
+ */
+export type StorageTransport = NonNullable<SignedRequest['transport']>;
+
 /** The envelope of every request: the protocol version, and the operation that names the fields. */
 type Request<O extends keyof typeof REQUESTS> = {
   /** Protocol version; always 1 here. */

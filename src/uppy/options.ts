@@ -1,4 +1,4 @@
-import { S3_LIMITS } from '../protocol/part-plan.js';
+import { MAX_EXPIRES_IN, S3_LIMITS } from '../protocol/limits.js';
 import type { S3DirectUploadOptions } from './S3DirectUpload.js';
 
 /** Every option's name: a missing or extra entry fails to compile, so the check cannot drift from the interface. */
@@ -9,6 +9,7 @@ const OPTION_NAMES: Record<keyof S3DirectUploadOptions, true> = {
   headers: true,
   credentials: true,
   timeoutMs: true,
+  expiresIn: true,
   maxBatchSize: true,
   multipartThreshold: true,
   partSize: true,
@@ -61,6 +62,7 @@ export function checkOptions(options: unknown): S3DirectUploadOptions {
   }
   if (id !== undefined && (typeof id !== 'string' || id === '')) fail('id', 'must be a non-empty string.');
   whole(options.timeoutMs, 'timeoutMs', 1);
+  whole(options.expiresIn, 'expiresIn', 60, MAX_EXPIRES_IN);
   whole(options.maxBatchSize, 'maxBatchSize', 1, 100);
   whole(options.multipartThreshold, 'multipartThreshold', 0);
   whole(options.partSize, 'partSize', 1, S3_LIMITS.maxPartSize);

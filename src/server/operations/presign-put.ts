@@ -6,6 +6,7 @@ import { SignError } from '../errors.js';
 import { presignFormPost } from '../form-post.js';
 import { CHECKSUM_HEADER, CHECKSUM_INPUT, requireDigest } from '../integrity.js';
 import { checkLimits } from '../policy.js';
+import { storageTransport } from '../stores.js';
 import type { Caller, OperationHandler } from './types.js';
 
 /** Signs one PUT (or form POST) per file; a refused file gets its own error and the others go on. */
@@ -75,7 +76,7 @@ async function signFile(
         return form.url;
       });
       const token = await context.putToken(key, file, seconds);
-      return { ok: true, key, token, ...confirm, url, method: 'POST', headers: {}, fields, expiresAt };
+      return { ok: true, key, token, ...confirm, url, method: 'POST', headers: {}, fields, expiresAt, ...storageTransport(store) };
     }
 
     const seconds = lifetimes.put;
@@ -121,7 +122,7 @@ async function signFile(
       ),
     );
     const token = await context.putToken(key, file, seconds);
-    return { ok: true, key, token, ...confirm, url, method: 'PUT', headers: sent, expiresAt };
+    return { ok: true, key, token, ...confirm, url, method: 'PUT', headers: sent, expiresAt, ...storageTransport(store) };
   } catch (error) {
     // One refused file does not sink the batch: it gets its own error.
     if (error instanceof SignError && error.status < 500) return refusal(error);

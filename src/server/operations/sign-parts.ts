@@ -3,6 +3,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { SignedRequest } from '../../protocol/types.js';
 import { invalid } from '../errors.js';
 import { CHECKSUM_HEADER, CHECKSUM_INPUT, requireDigest } from '../integrity.js';
+import { storageTransport } from '../stores.js';
 import type { OperationHandler } from './types.js';
 
 export const signParts: OperationHandler<'sign-parts'> = async (context, request, caller) => {
@@ -36,7 +37,14 @@ export const signParts: OperationHandler<'sign-parts'> = async (context, request
           },
         ),
       );
-      return { partNumber, url, method: 'PUT', headers: header && digest ? { [header]: digest } : {}, expiresAt };
+      return {
+        partNumber,
+        url,
+        method: 'PUT',
+        headers: header && digest ? { [header]: digest } : {},
+        expiresAt,
+        ...storageTransport(context.store),
+      };
     }),
   );
   return { parts };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RequestPool } from '../../../src/engine/request-pool.js';
+import { MULTIPLEXED_PER_HOST, RequestPool } from '../../../src/engine/request-pool.js';
 import { SignAheadWindow } from '../../../src/engine/sign-ahead.js';
 import { defaultPartSize } from '../../../src/protocol/part-plan.js';
 
@@ -59,6 +59,55 @@ describe('RequestPool per host', () => {
     fixed.sawHost('a');
     fixed.sawHost('b');
     expect(fixed.limit).toBe(6);
+  });
+});
+
+describe('RequestPool and the store protocol', () => {
+  it('gives a host the signer says speaks HTTP/2 more requests in flight; an HTTP/1.1 host keeps 6', () => {
+    const pool = new RequestPool(6, { perHost: true });
+    pool.sawHost('h1.example');
+    expect(pool.limit).toBe(6);
+    pool.sawHost('h2.example', { protocol: 'h2' });
+    expect(pool.limit).toBe(6 + MULTIPLEXED_PER_HOST);
+    const h3 = new RequestPool(6, { perHost: true, multiplexedLimit: 32 });
+    h3.sawHost('a', { protocol: 'h3' });
+    expect(h3.limit).toBe(32);
+  });
+
+  it("never exceeds a cap the store documents, and an app's own maxConcurrentRequests stays the cap", () => {
+    const pool = new RequestPool(6, { perHost: true });
+    pool.sawHost('spaces.example', { protocol: 'h2', maxInFlight: 10 });
+    expect(pool.limit).toBe(10);
+    const fixed = new RequestPool(8);
+    fixed.sawHost('h2.example', { protocol: 'h2' });
+    expect(fixed.limit).toBe(8);
+  });
+
+  it('believes what the browser saw over what the signer said, and stops listening to the signer once it has', () => {
+    const pool = new RequestPool(6, { perHost: true });
+    pool.sawHost('proxied.example', { protocol: 'h2' });
+    expect(pool.limit).toBe(MULTIPLEXED_PER_HOST);
+    pool.sawProtocol('proxied.example', 'http/1.1'); // e.g. a proxy on the way that speaks only HTTP/1.1
+    expect(pool.limit).toBe(6);
+    pool.sawHost('proxied.example', { protocol: 'h2' });
+    expect(pool.limit).toBe(6);
+    const cdn = new RequestPool(6, { perHost: true });
+    cdn.sawHost('cdn.example');
+    cdn.sawProtocol('cdn.example', ''); // no Timing-Allow-Origin: nothing learnt
+    expect(cdn.limit).toBe(6);
+    cdn.sawProtocol('cdn.example', 'h2');
+    expect(cdn.limit).toBe(MULTIPLEXED_PER_HOST);
+  });
+
+  it('keeps a throttled cap its distance below the maximum when the maximum changes', () => {
+    const pool = new RequestPool(6, { perHost: true });
+    pool.sawHost('a');
+    pool.throttled(1000);
+    expect(pool.limit).toBe(3);
+    pool.sawHost('a', { protocol: 'h2' });
+    expect(pool.limit).toBe(MULTIPLEXED_PER_HOST - 3);
+    for (let index = 0; index < 1000; index++) pool.succeeded();
+    expect(pool.limit).toBe(MULTIPLEXED_PER_HOST);
   });
 });
 
