@@ -238,6 +238,15 @@ describe('Uploader', () => {
     return { log, uploader, id: id as string, releasePart };
   }
 
+  it('pause and resume at once (before the stopped requests have failed): the file goes on and completes, never marked failed', async () => {
+    const { log, uploader, id, releasePart } = await multipartWithPartsHeld();
+    uploader.pause(id);
+    uploader.resume(id);
+    releasePart();
+    await expect.poll(() => uploader.getSnapshot().files[0]?.status, { timeout: 5000 }).toBe('complete');
+    expect(log.calls.map((call) => call.operation)).toContain('complete-multipart');
+  });
+
   it('cancel stops a multipart upload and aborts it on the server', async () => {
     const { log, uploader, id, releasePart } = await multipartWithPartsHeld();
     uploader.cancel(id);
