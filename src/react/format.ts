@@ -33,9 +33,19 @@ function formatScaled(bytes: number, locale: string | undefined, suffix: '' | '-
   );
 }
 
+/** Formatters made once per locale and options: making an Intl.NumberFormat costs far more than using one. */
+const formats = new Map<string, Intl.NumberFormat>();
+
 /** A number in the locale's digits and grouping: "1,000", "1.000", "١٬٠٠٠"; `options` as Intl.NumberFormat takes them. */
-export const number = (value: number, locale?: string, options?: Intl.NumberFormatOptions): string =>
-  new Intl.NumberFormat(locale, options).format(value);
+export function number(value: number, locale?: string, options?: Intl.NumberFormatOptions): string {
+  const key = `${locale ?? ''}\u0000${options ? JSON.stringify(options) : ''}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    formats.set(key, format);
+  }
+  return format.format(value);
+}
 
 export function formatPercent(fraction: number, locale?: string): string {
   return glued(number(fraction, locale, { style: 'percent', maximumFractionDigits: 0 }));
