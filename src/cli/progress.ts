@@ -89,10 +89,13 @@ class LineProgress implements Progress {
   update(index: number, bytes: number): void {
     const file = this.files[index] as ProgressFile;
     if (file.size === 0) return;
-    const decile = Math.floor((bytes / file.size) * 10);
-    if (decile <= (this.#deciles[index] ?? 0) || decile >= 10) return;
-    this.#deciles[index] = decile;
-    this.stream.write(`       ${file.label} ${decile * 10}% (${formatBytes(bytes)} of ${formatBytes(file.size)})\n`);
+    const reached = Math.min(9, Math.floor((bytes / file.size) * 10));
+    // Progress arrives at most every 100 ms: a fast file may pass several marks at once, and each gets its line.
+    for (let decile = (this.#deciles[index] ?? 0) + 1; decile <= reached; decile++) {
+      const at = decile === reached ? bytes : (file.size * decile) / 10;
+      this.stream.write(`       ${file.label} ${decile * 10}% (${formatBytes(at)} of ${formatBytes(file.size)})\n`);
+    }
+    this.#deciles[index] = Math.max(this.#deciles[index] ?? 0, reached);
   }
 
   end(): void {}
