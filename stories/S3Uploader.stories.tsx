@@ -366,24 +366,6 @@ export const Compact: Story = {
   },
 };
 
-/**
- * How much slower than at its best this page runs right now: a fixed piece of
- * work (about 4 ms on a quiet machine) timed 15 times, median over fastest,
- * after a warm-up. About 1 on a quiet machine; more while other processes
- * share the cores.
- */
-function slowdown(): number {
-  const run = () => {
-    const started = performance.now();
-    let sum = 0;
-    for (let index = 0; index < 400_000; index++) sum += Math.sqrt(index) % 7;
-    return { ms: performance.now() - started, sum };
-  };
-  for (let warm = 0; warm < 5; warm++) run();
-  const times = Array.from({ length: 15 }, () => run().ms).sort((a, b) => a - b);
-  return Math.max(1, (times[7] as number) / Math.max(0.1, times[0] as number));
-}
-
 /** Lets the browser fire scroll events and React render what they asked for before the next key press. */
 const nextFrames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
 
@@ -401,9 +383,6 @@ export const ThousandFiles: Story = {
     const finished = new Promise<FileResult[]>((resolve) => {
       (args.onComplete as Mock<(results: FileResult[]) => void>).mockImplementation(resolve);
     });
-    // How much slower than its best the machine is right now (other tests share the 2 cores): the 50 ms line is
-    // held on a quiet machine and scaled by this ratio under load, never past 200 ms (the one-shot add cost 240–880 ms).
-    const slowdownBefore = slowdown();
     // Long tasks from the moment the files are chosen; the test's own setup (1000 File objects in the input) ends before.
     const choose = pickFiles(canvasElement, files);
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -434,12 +413,14 @@ export const ThousandFiles: Story = {
     observer.disconnect();
     const longestOf = (list: typeof tasks) => Math.round(Math.max(0, ...list.map((task) => task.duration)));
     const adding = tasks.filter((task) => task.start <= allAdded);
-    const load = Math.max(slowdownBefore, slowdown());
-    const addingLimit = Math.min(200, 50 * load);
+    // On a quiet machine nothing reaches the 50 ms long-task line while files are added (measured: no long task at
+    // all). Under the whole suite's load on 2 cores one task of 65–70 ms showed up in some runs; adding the files in one
+    // task cost 240–880 ms. The line the story holds: 150 ms, which any return to one task crosses.
+    const addingLimit = 150;
     const longest = longestOf(tasks);
     const addMs = Math.round(allAdded - started);
     console.log(
-      `[1000 files] added in ${addMs} ms with ${adding.length} long tasks (longest ${longestOf(adding)} ms; limit ${Math.round(addingLimit)} ms at slowdown ${load.toFixed(2)}); all uploaded in ${elapsed} ms; longest task overall ${longest} ms; ${tasks.length} tasks over 50 ms`,
+      `[1000 files] added in ${addMs} ms with ${adding.length} long tasks (longest ${longestOf(adding)} ms; limit ${addingLimit} ms); all uploaded in ${elapsed} ms; longest task overall ${longest} ms; ${tasks.length} tasks over 50 ms`,
     );
     reporting.addReport({
       type: 'longest-task',
@@ -451,9 +432,7 @@ export const ThousandFiles: Story = {
     await expect(results.filter((result) => result.status === 'complete')).toHaveLength(1000);
     await expect(backend.puts).toHaveLength(1000);
     await waitFor(() => expect(canvas.getByText(/^1,000 of 1,000 files uploaded/)).toBeVisible());
-    // Responsive while the files are added: they join the list in time slices, so not one task reaches 50 ms on a
-    // quiet machine (the long-task line: the observer reports nothing shorter), scaled by the measured slowdown when
-    // other processes share the cores. Adding 1000 files was one task of 240 to 880 ms.
+    // Responsive while the files are added: they join the list in time slices (see addingLimit above).
     await expect(adding.filter((task) => task.duration >= addingLimit).map((task) => Math.round(task.duration))).toEqual([]);
     // And while they upload, no task near a second (renders of a changing list, completion of 1000 files).
     await expect(longest).toBeLessThan(800);
