@@ -100,7 +100,7 @@ function AttachmentPicker(options: UseS3UploadOptions) {
 const meta = {
   title: 'useS3Upload (headless)',
   component: AttachmentPicker,
-  args: { signUrl: SIGN_URL, resume: false, stallTimeoutMs: 10 * 60_000 },
+  args: { signUrl: SIGN_URL, persist: false, stallTimeoutMs: 10 * 60_000 },
   decorators: [inside({ className: 'story-frame' })],
 } satisfies Meta<typeof AttachmentPicker>;
 

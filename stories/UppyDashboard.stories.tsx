@@ -46,7 +46,7 @@ const meta = {
   args: {
     signUrl: SIGN_URL,
     // Stories must not find each other's multipart uploads in IndexedDB.
-    resume: false,
+    persist: false,
     // A held PUT must stay held while someone looks at the story, not be retried as stalled.
     stallTimeoutMs: 10 * 60_000,
   },

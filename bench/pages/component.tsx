@@ -24,7 +24,7 @@ install(async (options) => {
   root.render(
     <S3Uploader
       signUrl="/api/upload"
-      resume={false}
+      persist={false}
       {...(options as Record<string, unknown>)}
       onProgress={() => {
         counters.progressEvents++;

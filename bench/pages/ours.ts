@@ -1,4 +1,4 @@
-/** The benchmark page for this library: `createUploader` with its defaults (resume off), headless. */
+/** The benchmark page for this library: `createUploader` with its defaults (persist off), headless. */
 import { createUploader, type FileResult, type UploaderOptions } from '../../src/index.js';
 import { deferred, install, measureUpload } from './shared.js';
 
@@ -7,7 +7,7 @@ install(async (options) => {
   const counters = { progressEvents: 0, stateUpdates: 0 };
   const uploader = createUploader({
     signUrl: '/api/upload',
-    resume: false,
+    persist: false,
     ...(options as Partial<UploaderOptions>),
     onProgress: () => {
       counters.progressEvents++;

@@ -265,7 +265,7 @@ export function createCliEngine(settings: PutSettings, client: SignClient): Tran
         ...(settings.concurrency !== undefined ? { maxConcurrentRequests: settings.concurrency } : {}),
         formPostMaxSize: 0,
         retry: settings.retry,
-        resume: false,
+        persist: false,
       },
       client,
     ),

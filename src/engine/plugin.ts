@@ -18,7 +18,7 @@ export interface UploadBody extends Record<string, unknown> {
 
 export interface S3UploadPluginOptions extends PluginOpts, TransferSettings {
   /** Remember multipart uploads across reloads here; absent, a reload aborts them. */
-  resume?: { store: ResumeStore; maxAgeMs?: number };
+  persist?: { store: ResumeStore; maxAgeMs?: number };
 }
 
 /**
@@ -77,7 +77,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
   #onFileRemoved = (file: { id: string } | undefined) => {
     if (!file) return;
     const task = this.#tasks.get(file.id);
-    if (this.#leaving && this.opts.resume) {
+    if (this.#leaving && this.opts.persist) {
       task?.stop('destroy');
       return;
     }
@@ -160,7 +160,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
       // `stop` sets the reason while the loop awaits: read it as declared, not as narrowed in the loop.
       const reason = task.reason as StopReason | undefined;
       if (reason === 'cancel') this.#markCanceled(fileId);
-      if (reason === 'destroy' && this.#leaving && this.opts.resume) this.#tasks.delete(fileId);
+      if (reason === 'destroy' && this.#leaving && this.opts.persist) this.#tasks.delete(fileId);
       else this.#discardMultipart(fileId);
     } finally {
       task.running = false;
@@ -176,7 +176,8 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     const data = file.data;
     task.multipart ??= { file: fileContext(file.name ?? 'file', data, file.meta) };
     const entry = task.multipart;
-    if (this.#engine.plan(data.size).multipart && !entry.current && this.opts.resume) await this.#restore(entry, data, file.name ?? 'file');
+    if (this.#engine.plan(data.size).multipart && !entry.current && this.opts.persist)
+      await this.#restore(entry, data, file.name ?? 'file');
     const result = await this.#engine.run({
       data,
       file: entry.file,
@@ -231,13 +232,13 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
    * size is right, so only the rest is sent.
    */
   async #restore(entry: MultipartEntry, data: Blob, name: string): Promise<void> {
-    const store = this.opts.resume?.store;
+    const store = this.opts.persist?.store;
     if (!store) return;
     try {
       // Loaded with the first multipart file, like the multipart code itself.
       const { findStoredParts, fingerprint } = await import('./resume-restore.js');
       entry.fingerprint ??= await fingerprint(data, name);
-      const maxAgeMs = this.opts.resume?.maxAgeMs ?? DEFAULT_RESUME_MAX_AGE_MS;
+      const maxAgeMs = this.opts.persist?.maxAgeMs ?? DEFAULT_PERSIST_MAX_AGE_MS;
       const found = await findStoredParts(store, this.opts.client, entry.fingerprint, data.size, maxAgeMs, (file, upload) =>
         this.#abort(file, upload),
       );
@@ -252,20 +253,20 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
   }
 
   #remember(entry: MultipartEntry, upload: MultipartHandle): void {
-    const store = this.opts.resume?.store;
+    const store = this.opts.persist?.store;
     if (!store || !entry.fingerprint) return;
     void store.put({ fingerprint: entry.fingerprint, file: entry.file, upload, createdAt: Date.now() }).catch(() => undefined);
   }
 
   #forgetResumable(entry: MultipartEntry | undefined): void {
-    if (entry?.fingerprint) void this.opts.resume?.store.delete(entry.fingerprint).catch(() => undefined);
+    if (entry?.fingerprint) void this.opts.persist?.store.delete(entry.fingerprint).catch(() => undefined);
   }
 
   /** Aborts uploads remembered for longer than `maxAgeMs`: nobody came back for them. */
   async purgeExpiredResumable(): Promise<void> {
-    const store = this.opts.resume?.store;
+    const store = this.opts.persist?.store;
     if (!store) return;
-    const maxAge = this.opts.resume?.maxAgeMs ?? DEFAULT_RESUME_MAX_AGE_MS;
+    const maxAge = this.opts.persist?.maxAgeMs ?? DEFAULT_PERSIST_MAX_AGE_MS;
     for (const record of await store.all().catch(() => [])) {
       if (Date.now() - record.createdAt <= maxAge) continue;
       await store.delete(record.fingerprint).catch(() => undefined);
@@ -323,7 +324,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
 }
 
 /** Remembered multipart uploads older than this are aborted rather than resumed. */
-export const DEFAULT_RESUME_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_PERSIST_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /** The file context sent to the signer: what it needs to choose a key and enforce limits. */
 export function fileContext(name: string, data: Blob, meta: UploadMeta): FileContext {

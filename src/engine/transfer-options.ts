@@ -9,7 +9,7 @@ const MiB = 1024 * KiB;
 
 /**
  * How bytes move: the signing endpoint, part sizes, thresholds, concurrency,
- * retries, checksums and resume. The headless uploader, the React hook and
+ * retries, checksums and persistence across reloads. The headless uploader, the React hook and
  * the Uppy plugin all take these, with the defaults below in one place.
  */
 export interface TransferOptions extends SignClientOptions {
@@ -49,11 +49,13 @@ export interface TransferOptions extends SignClientOptions {
    */
   checksum?: ChecksumAlgorithm;
   /**
-   * Resume multipart uploads after a reload: remembered in IndexedDB by file
-   * fingerprint; adding the same file again sends only the missing parts.
-   * Default on where IndexedDB exists; `false` to abort open uploads when the page goes.
+   * Keep multipart uploads across a reload: each is remembered in IndexedDB
+   * by file fingerprint, and adding the same file again sends only the
+   * missing parts. Default on where IndexedDB exists; `false` aborts open
+   * uploads when the page goes. (Not to be confused with `resume(id)`, which
+   * continues a paused file.)
    */
-  resume?: boolean | { store?: ResumeStore; maxAgeMs?: number };
+  persist?: boolean | { store?: ResumeStore; maxAgeMs?: number };
 }
 
 /** The defaults, in one place. */
@@ -70,7 +72,7 @@ export const TRANSFER_DEFAULTS = {
 export function transferSettings(
   options: TransferOptions,
   client: SignClient,
-): TransferSettings & { resume?: { store: ResumeStore; maxAgeMs?: number } } {
+): TransferSettings & { persist?: { store: ResumeStore; maxAgeMs?: number } } {
   return {
     client,
     multipartThreshold: options.multipartThreshold ?? TRANSFER_DEFAULTS.multipartThreshold,
@@ -84,19 +86,19 @@ export function transferSettings(
     stallTimeoutMs: options.stallTimeoutMs ?? TRANSFER_DEFAULTS.stallTimeoutMs,
     fileRetryBudget: options.retry?.perFile ?? DEFAULT_FILE_RETRY_BUDGET,
     ...(options.checksum ? { checksum: options.checksum } : {}),
-    ...resumeOption(options.resume),
+    ...persistOption(options.persist),
   };
 }
 
 /** Whether multipart uploads are remembered across reloads with these options (IndexedDB present, or a store given). */
-export function isResumable(options: TransferOptions): boolean {
-  return resumeOption(options.resume).resume !== undefined;
+export function isPersisted(options: TransferOptions): boolean {
+  return persistOption(options.persist).persist !== undefined;
 }
 
-function resumeOption(option: TransferOptions['resume']): { resume?: { store: ResumeStore; maxAgeMs?: number } } {
+function persistOption(option: TransferOptions['persist']): { persist?: { store: ResumeStore; maxAgeMs?: number } } {
   if (option === false) return {};
   const settings = typeof option === 'object' ? option : {};
   const store = settings.store ?? defaultResumeStore();
   if (!store) return {};
-  return { resume: { store, ...(settings.maxAgeMs !== undefined ? { maxAgeMs: settings.maxAgeMs } : {}) } };
+  return { persist: { store, ...(settings.maxAgeMs !== undefined ? { maxAgeMs: settings.maxAgeMs } : {}) } };
 }

@@ -9,7 +9,7 @@ import { S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
 import { checkRestrictions, type RejectedFile, type Restrictions } from './restrictions.js';
 import { SPEED_TICK_MS, SpeedMeter } from './speed-meter.js';
 import { TimeSlicer } from './time-slice.js';
-import { isResumable, type TransferOptions, transferSettings } from './transfer-options.js';
+import { isPersisted, type TransferOptions, transferSettings } from './transfer-options.js';
 
 export interface UploaderOptions extends TransferOptions, Restrictions {
   /** Start uploading as soon as files are added. Default true. */
@@ -121,7 +121,7 @@ export class Uploader {
   #lastNotify = 0;
   #notifyTimer: ReturnType<typeof setTimeout> | undefined;
   #rejected: RejectedFile[] = [];
-  #resumable = false;
+  #persisted = false;
   /** Files accepted and not yet in Uppy (identity → size): counted by the restrictions of files added meanwhile. */
   readonly #joining = new Map<string, number>();
   /** Moves on at `removeAll` and `destroy`: files still joining the list stop joining. */
@@ -149,7 +149,7 @@ export class Uploader {
   constructor(options: UploaderOptions) {
     this.#options = options;
     this.#client = new SignClient(options);
-    this.#resumable = isResumable(options);
+    this.#persisted = isPersisted(options);
     this.#snapshot = this.#computeSnapshot();
   }
 
@@ -183,8 +183,8 @@ export class Uploader {
     return this.#pluginInstance as S3UploadPlugin;
   }
 
-  /** Leaving the page: resumable uploads stay open (remembered, and aborted if nobody comes back within maxAgeMs); without resume they are aborted now. */
-  #onPageHide = () => (this.#resumable ? this.#plugin.prepareToLeave() : this.#plugin.abortAllMultipart());
+  /** Leaving the page: resumable uploads stay open (remembered, and aborted if nobody comes back within maxAgeMs); without `persist` they are aborted now. */
+  #onPageHide = () => (this.#persisted ? this.#plugin.prepareToLeave() : this.#plugin.abortAllMultipart());
   #attached = false;
 
   /**
@@ -195,7 +195,7 @@ export class Uploader {
   #listen(on: boolean): void {
     if (on === this.#attached) return;
     this.#attached = on;
-    if (on && this.#resumable) void this.#plugin.purgeExpiredResumable();
+    if (on && this.#persisted) void this.#plugin.purgeExpiredResumable();
     if (typeof window === 'undefined') return;
     const method = on ? 'addEventListener' : 'removeEventListener';
     window[method]('pagehide', this.#onPageHide);
@@ -209,7 +209,7 @@ export class Uploader {
    * every render): the endpoint (`signUrl`, `headers`, `credentials`,
    * `timeoutMs`), the restrictions, `metadata`, `autoUpload` and every
    * callback follow at once. Transfer settings (part size, thresholds,
-   * concurrency, retry, checksum, resume) are read when the uploader is made.
+   * concurrency, retry, checksum, persist) are read when the uploader is made.
    */
   setOptions(options: UploaderOptions): void {
     this.#options = options;

@@ -1,6 +1,6 @@
 import { BasePlugin, type Body, type Meta, type PluginOpts, type Uppy } from '@uppy/core';
 import { S3UploadPlugin, type UploadBody, type UploadMeta } from '../engine/plugin.js';
-import { isResumable, type TransferOptions, transferSettings } from '../engine/transfer-options.js';
+import { isPersisted, type TransferOptions, transferSettings } from '../engine/transfer-options.js';
 import { SignClient } from '../protocol/client.js';
 import { checkOptions } from './options.js';
 
@@ -8,7 +8,7 @@ import { checkOptions } from './options.js';
  * Options of {@link S3DirectUpload}: the transfer options every host of the
  * engine takes (`signUrl` and the endpoint's `headers`, `credentials` and
  * `timeoutMs`; part size, thresholds, concurrency, retries, checksums,
- * resume — their defaults as in the README), plus Uppy's `id` and `locale`.
+ * persist — their defaults as in the README), plus Uppy's `id` and `locale`.
  */
 export interface S3DirectUploadOptions extends TransferOptions, PluginOpts {}
 
@@ -55,7 +55,7 @@ export class S3DirectUpload<M extends Meta = Meta, B extends Body = Body> extend
   readonly #client: SignClient;
   /** The transfer engine's plugin, installed and uninstalled with this one; it keeps each file's outcome on the Uppy file. */
   readonly #engine: S3UploadPlugin;
-  readonly #resumable: boolean;
+  readonly #persisted: boolean;
 
   /**
    * Called by `uppy.use(S3DirectUpload, options)`.
@@ -67,7 +67,7 @@ export class S3DirectUpload<M extends Meta = Meta, B extends Body = Body> extend
     this.id = checked.id ?? 'S3DirectUpload';
     this.type = 'uploader';
     this.#client = new SignClient(checked);
-    this.#resumable = isResumable(checked);
+    this.#persisted = isPersisted(checked);
     // The engine reads only string meta values and sets `{ key, etag }` as the body: it serves any M and B.
     this.#engine = new S3UploadPlugin(uppy as unknown as Uppy<UploadMeta, UploadBody>, {
       ...transferSettings(checked, this.#client),
@@ -79,7 +79,7 @@ export class S3DirectUpload<M extends Meta = Meta, B extends Body = Body> extend
    * Takes new options after `use`: the endpoint's (`signUrl`, `headers`,
    * `credentials`, `timeoutMs`, `maxBatchSize`) and `locale` apply to the
    * next request. Transfer settings (part size, thresholds, concurrency,
-   * retries, checksum, resume) are read once, at `use`.
+   * retries, checksum, persist) are read once, at `use`.
    * @throws TypeError naming the option, as the constructor does; or for a transfer setting changed after `use`.
    */
   override setOptions(options: Partial<S3DirectUploadOptions>): void {
@@ -100,7 +100,7 @@ export class S3DirectUpload<M extends Meta = Meta, B extends Body = Body> extend
     this.uppy.on('is-online', this.#onOnline);
     if (typeof window !== 'undefined') window.addEventListener('pagehide', this.#onPageHide);
     // Multipart uploads a previous page left open and nobody came back for are aborted.
-    if (this.#resumable) void this.#engine.purgeExpiredResumable();
+    if (this.#persisted) void this.#engine.purgeExpiredResumable();
   }
 
   /** Called by Uppy's `removePlugin` and `destroy`: stops running transfers and lets go of the page. */
@@ -114,8 +114,8 @@ export class S3DirectUpload<M extends Meta = Meta, B extends Body = Body> extend
   /** Offline: running files pause (requests would only fail) and resume when the browser is back; files the user paused stay paused. */
   #onOffline = () => this.#engine.pauseForOffline();
   #onOnline = () => this.#engine.resumeAfterOffline();
-  /** Leaving the page: with resume, open multipart uploads stay open for the next visit; without, they are aborted. */
-  #onPageHide = () => (this.#resumable ? this.#engine.prepareToLeave() : this.#engine.abortAllMultipart());
+  /** Leaving the page: with `persist`, open multipart uploads stay open for the next visit; without, they are aborted. */
+  #onPageHide = () => (this.#persisted ? this.#engine.prepareToLeave() : this.#engine.abortAllMultipart());
 }
 
 /** Options that may change after `use`: they are read on every call to the signing endpoint. */

@@ -18,7 +18,7 @@ const OPTION_NAMES: Record<keyof S3DirectUploadOptions, true> = {
   retry: true,
   stallTimeoutMs: true,
   checksum: true,
-  resume: true,
+  persist: true,
 };
 
 const RETRY_NAMES = ['attempts', 'baseDelayMs', 'maxDelayMs', 'perFile'] as const;
@@ -48,9 +48,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function checkOptions(options: unknown): S3DirectUploadOptions {
   if (!isObject(options)) fail('options', 'must be an object with at least `signUrl`.');
   for (const name of Object.keys(options)) {
-    if (!(name in OPTION_NAMES)) fail(name, 'is not an option of S3DirectUpload (a typo?).');
+    if (!(name in OPTION_NAMES)) {
+      fail(name, name === 'resume' ? 'is now `persist` (keep uploads across a reload).' : 'is not an option of S3DirectUpload (a typo?).');
+    }
   }
-  const { signUrl, headers, credentials, retry, checksum, resume, id } = options;
+  const { signUrl, headers, credentials, retry, checksum, persist, id } = options;
   if (typeof signUrl === 'string' ? signUrl.trim() === '' : typeof signUrl !== 'function') {
     fail('signUrl', 'must be the signing endpoint’s URL (a non-empty string) or a function that calls the signer.');
   }
@@ -82,16 +84,16 @@ export function checkOptions(options: unknown): S3DirectUploadOptions {
   if (checksum !== undefined && !['md5', 'sha256', 'crc32'].includes(checksum as string)) {
     fail('checksum', "must be 'md5', 'sha256' or 'crc32' (the server's `checksum`).");
   }
-  if (resume !== undefined && typeof resume !== 'boolean') {
-    if (!isObject(resume)) fail('resume', 'must be true, false or { store, maxAgeMs }.');
-    const { store, maxAgeMs } = resume;
+  if (persist !== undefined && typeof persist !== 'boolean') {
+    if (!isObject(persist)) fail('persist', 'must be true, false or { store, maxAgeMs }.');
+    const { store, maxAgeMs } = persist;
     if (
       store !== undefined &&
       !(isObject(store) && ['get', 'put', 'delete', 'all'].every((method) => typeof store[method] === 'function'))
     ) {
-      fail('resume.store', 'must be a ResumeStore (get, put, delete and all).');
+      fail('persist.store', 'must be a ResumeStore (get, put, delete and all).');
     }
-    whole(maxAgeMs, 'resume.maxAgeMs', 0);
+    whole(maxAgeMs, 'persist.maxAgeMs', 0);
   }
   return options as unknown as S3DirectUploadOptions;
 }

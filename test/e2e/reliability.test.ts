@@ -40,7 +40,7 @@ async function upload(files: File[], options: Partial<UploaderOptions> = {}): Pr
       partSize: 5 * MiB,
       retry: fastRetry,
       stallTimeoutMs: 1500,
-      resume: false,
+      persist: false,
       onComplete: resolve,
       ...options,
     });
@@ -141,7 +141,7 @@ describe('transfers that survive faults (Chromium → fault-injecting proxy → 
     const store = new IndexedDbResumeStore();
     for (const record of await store.all()) await store.delete(record.fingerprint);
     const file = randomFile(`reload-${++run}.bin`, 64 * MiB);
-    const options = { multipartThreshold: 8 * MiB, partSize: 5 * MiB, resume: { store } } as const;
+    const options = { multipartThreshold: 8 * MiB, partSize: 5 * MiB, persist: { store } } as const;
     void upload([file], options);
     await expect
       .poll(

@@ -37,7 +37,7 @@ function uploadAll(files: File[]): Promise<FileResult[]> {
       signUrl: E2E_SIGN_PATH,
       multipartThreshold: 8 * MiB,
       partSize: 5 * MiB,
-      resume: false,
+      persist: false,
       onComplete: resolve,
     });
     uploader.addFiles(files);

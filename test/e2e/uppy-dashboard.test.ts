@@ -28,7 +28,7 @@ function mountDashboard(options: Partial<S3DirectUploadOptions> = {}) {
   document.body.append(root);
   const app: AppUppy = new Uppy<Meta, S3DirectUploadBody>({ autoProceed: false })
     .use(Dashboard, { inline: true, target: root, height: 560, proudlyDisplayPoweredByUppy: false })
-    .use(S3DirectUpload, { signUrl: E2E_SIGN_PATH, resume: false, ...options });
+    .use(S3DirectUpload, { signUrl: E2E_SIGN_PATH, persist: false, ...options });
   uppy = app;
   const completed: Array<UploadResult<Meta, S3DirectUploadBody>> = [];
   app.on('complete', (result) => completed.push(result));

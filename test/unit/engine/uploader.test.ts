@@ -382,27 +382,27 @@ describe('destroy', () => {
 });
 
 describe('leaving the page', () => {
-  it('aborts open multipart uploads on pagehide when resume is off', async () => {
+  it('aborts open multipart uploads on pagehide when persist is off', async () => {
     const { log, handlers } = fakeEndpoint();
     server.use(
       http.put('http://s3.test/*', () => new Promise<Response>(() => {})),
       ...handlers,
     );
-    const { uploader } = start({ multipartThreshold: 5 * MiB, resume: false });
+    const { uploader } = start({ multipartThreshold: 5 * MiB, persist: false });
     uploader.addFiles([file('big.bin', 12 * MiB)]);
     await expect.poll(() => log.calls.some((call) => call.operation === 'sign-parts')).toBe(true);
     window.dispatchEvent(new Event('pagehide'));
     await expect.poll(() => log.calls.map((call) => call.operation)).toContain('abort-multipart');
   });
 
-  it('keeps them open (remembered for resume) when resume is on', async () => {
+  it('keeps them open (remembered to continue after a reload) when persist is on', async () => {
     const { log, handlers } = fakeEndpoint();
     server.use(
       http.put('http://s3.test/*', () => new Promise<Response>(() => {})),
       ...handlers,
     );
     const store = new MemoryResumeStore();
-    const { uploader } = start({ multipartThreshold: 5 * MiB, resume: { store } });
+    const { uploader } = start({ multipartThreshold: 5 * MiB, persist: { store } });
     uploader.addFiles([file('big.bin', 12 * MiB)]);
     await expect.poll(() => log.calls.some((call) => call.operation === 'sign-parts')).toBe(true);
     window.dispatchEvent(new Event('pagehide'));
@@ -413,7 +413,7 @@ describe('leaving the page', () => {
   });
 });
 
-describe('resume after reload', () => {
+describe('persist: continuing after a reload', () => {
   it('sends only the parts not yet stored when the same file is added to a new uploader', async () => {
     const store = new MemoryResumeStore();
     const stored = new Map<number, { etag: string; size: number }>();
@@ -434,7 +434,7 @@ describe('resume after reload', () => {
       ...handlers,
     );
     const data = file('movie.mp4', 12 * MiB);
-    const first = createUploader({ signUrl: SIGN_URL, multipartThreshold: 5 * MiB, partSize: 5 * MiB, resume: { store } });
+    const first = createUploader({ signUrl: SIGN_URL, multipartThreshold: 5 * MiB, partSize: 5 * MiB, persist: { store } });
     first.addFiles([data]);
     await expect.poll(() => stored.size, { timeout: 5000 }).toBe(2);
     expect((await store.all()).map((record) => record.file.name)).toEqual(['movie.mp4']);
@@ -447,7 +447,7 @@ describe('resume after reload', () => {
       signUrl: SIGN_URL,
       multipartThreshold: 5 * MiB,
       partSize: 5 * MiB,
-      resume: { store },
+      persist: { store },
       onComplete: (results) => batches.push(results),
     });
     log.calls.length = 0;
@@ -471,7 +471,7 @@ describe('resume after reload', () => {
     });
     const { log, handlers } = fakeEndpoint();
     server.use(...handlers);
-    const { uploader, batches } = start({ multipartThreshold: 5 * MiB, resume: { store } });
+    const { uploader, batches } = start({ multipartThreshold: 5 * MiB, persist: { store } });
     uploader.addFiles([file('new.bin', 6 * MiB)]);
     await nextBatch(batches);
     expect(log.calls[0]?.operation).toBe('create-multipart');

@@ -35,7 +35,7 @@ function heldParts() {
 function start(options: Partial<S3DirectUploadOptions> = {}) {
   uppy = new Uppy<Meta, S3DirectUploadBody>({ logger: quiet }).use(S3DirectUpload, {
     signUrl: SIGN_URL,
-    resume: false,
+    persist: false,
     retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
     ...options,
   });
@@ -123,9 +123,10 @@ describe('S3DirectUpload (s3-direct-upload/uppy) on plain Uppy', () => {
     expect(use({ signUrl: SIGN_URL, retry: { attempt: 3 } })).toThrow(/`retry.attempt` is not a retry setting/);
     expect(use({ signUrl: SIGN_URL, checksum: 'sha1' })).toThrow(/`checksum` must be 'md5', 'sha256' or 'crc32'/);
     expect(use({ signUrl: SIGN_URL, credentials: 'yes' })).toThrow(/`credentials`/);
-    expect(use({ signUrl: SIGN_URL, resume: { store: {} } })).toThrow(/`resume.store` must be a ResumeStore/);
+    expect(use({ signUrl: SIGN_URL, persist: { store: {} } })).toThrow(/`persist.store` must be a ResumeStore/);
+    expect(use({ signUrl: SIGN_URL, resume: false })).toThrow(/`resume` is now `persist`/);
     expect(app.getPlugin('S3DirectUpload')).toBeUndefined();
-    app.use(S3DirectUpload, { signUrl: SIGN_URL, id: 'Uploads', resume: false });
+    app.use(S3DirectUpload, { signUrl: SIGN_URL, id: 'Uploads', persist: false });
     expect(app.getPlugin('Uploads')).toBeInstanceOf(S3DirectUpload);
     app.destroy();
   });
