@@ -268,9 +268,11 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     if (!store) return;
     const maxAge = this.opts.persist?.maxAgeMs ?? DEFAULT_PERSIST_MAX_AGE_MS;
     for (const record of await store.all().catch(() => [])) {
-      if (Date.now() - record.createdAt <= maxAge) continue;
-      await store.delete(record.fingerprint).catch(() => undefined);
-      await this.#abort(record.file, record.upload);
+      // A record another version wrote, or one tampered with, has no age to trust: it goes, unread.
+      const age = Date.now() - record?.createdAt;
+      if (age <= maxAge) continue;
+      await store.delete(record?.fingerprint).catch(() => undefined);
+      if (age > maxAge && record.file && record.upload) await this.#abort(record.file, record.upload);
     }
   }
 

@@ -3,6 +3,7 @@
 import type { Uppy, UppyFile } from '@uppy/core';
 import { SignClient } from '../protocol/client.js';
 import { UploadError } from '../protocol/errors.js';
+import { checkUploaderOptions } from './check-options.js';
 import { EngineUppy } from './engine-uppy.js';
 import { type FileStatus, fileStatus, outcomeOf } from './file-state.js';
 import { S3UploadPlugin, type UploadBody, type UploadMeta } from './plugin.js';
@@ -145,8 +146,10 @@ export class Uploader {
    * A pure constructor: nothing is listened to and nothing is requested until
    * first use, a `subscribe` or `addFiles` (so a React StrictMode double
    * render leaks nothing).
+   * @throws TypeError naming the option, when an option has a value it cannot take.
    */
   constructor(options: UploaderOptions) {
+    checkUploaderOptions(options);
     this.#options = options;
     this.#client = new SignClient(options);
     this.#persisted = isPersisted(options);
@@ -210,8 +213,10 @@ export class Uploader {
    * `timeoutMs`), the restrictions, `metadata`, `autoUpload` and every
    * callback follow at once. Transfer settings (part size, thresholds,
    * concurrency, retry, checksum, persist) are read when the uploader is made.
+   * @throws TypeError naming the option, as the constructor does.
    */
   setOptions(options: UploaderOptions): void {
+    checkUploaderOptions(options);
     this.#options = options;
     this.#client.setOptions(options);
   }

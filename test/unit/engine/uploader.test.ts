@@ -478,6 +478,29 @@ describe('persist: continuing after a reload', () => {
   });
 });
 
+describe('persist: records the store should not hold', () => {
+  it('a record without an age, file or upload (another version, or tampered with) is deleted, never trusted; expired ones are still aborted', async () => {
+    const store = new MemoryResumeStore();
+    const upload = { key: 'k', uploadId: 'u', partSize: 5 * MiB, token: 't' };
+    await store.put({ fingerprint: 'garbage' } as never);
+    await store.put({ fingerprint: 'no-age', file: { name: 'x', size: 1, type: '' }, upload } as never);
+    await store.put({ fingerprint: 'old', file: { name: 'y', size: 1, type: '' }, upload, createdAt: Date.now() - 2 * 86_400_000 });
+    const { log, handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const { uploader } = start({ persist: { store } });
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      uploader.subscribe(() => {});
+      await expect.poll(async () => (await store.all()).length, { timeout: 5000 }).toBe(0);
+      await expect.poll(() => log.calls.filter((call) => call.operation === 'abort-multipart').length).toBe(1);
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+});
+
 describe('a store without POST Object (R2, B2)', () => {
   const xml = (code: string, message: string) =>
     `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
