@@ -18,12 +18,12 @@ const external = [
 /**
  * Vitest browser mode in Debian's headless Chromium, for the e2e and storybook
  * projects. A function: Vitest names each project's `instances` in place, so
- * the projects must not share them.
+ * the projects must not share them. `extraArgs` go to this project's Chromium only.
  */
-const chromiumBrowser = () => ({
+const chromiumBrowser = (extraArgs: string[] = []) => ({
   enabled: true,
   headless: true,
-  provider: playwright({ launchOptions: chromiumLaunchOptions }),
+  provider: playwright({ launchOptions: { ...chromiumLaunchOptions, args: [...chromiumLaunchOptions.args, ...extraArgs] } }),
   instances: [{ browser: 'chromium' as const }],
   screenshotFailures: false,
 });
@@ -96,7 +96,11 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
-          browser: { ...chromiumBrowser(), commands: e2eCommands },
+          // A fake camera, granted without a prompt, for Uppy's Webcam (uppy-ecosystem.test.ts); no other e2e test asks for media.
+          browser: {
+            ...chromiumBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']),
+            commands: e2eCommands,
+          },
         },
       },
       {

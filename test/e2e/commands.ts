@@ -10,7 +10,7 @@ function directClient(): S3Client {
   return testS3Client({ ...storage, endpoint: storage.directEndpoint });
 }
 
-/** sha256 (hex) and size of an object as GetObject returns it, read straight from RGW. */
+/** sha256 (hex), size and Content-Type of an object as GetObject returns it, read straight from RGW. */
 const s3ObjectDigest: BrowserCommand<[key: string]> = async (_context, key) => {
   const s3 = directClient();
   try {
@@ -21,7 +21,7 @@ const s3ObjectDigest: BrowserCommand<[key: string]> = async (_context, key) => {
       hash.update(chunk);
       size += chunk.byteLength;
     }
-    return { sha256: hash.digest('hex'), size };
+    return { sha256: hash.digest('hex'), size, contentType: object.ContentType };
   } finally {
     s3.destroy();
   }
@@ -159,7 +159,7 @@ export interface SeenRequest {
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
-    s3ObjectDigest: (key: string) => Promise<{ sha256: string; size: number }>;
+    s3ObjectDigest: (key: string) => Promise<{ sha256: string; size: number; contentType?: string }>;
     s3OpenMultipartUploads: () => Promise<Array<{ key?: string; uploadId?: string }>>;
     s3Requests: () => Promise<SeenRequest[]>;
     s3ResetRequests: () => Promise<void>;

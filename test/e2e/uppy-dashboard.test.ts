@@ -8,94 +8,46 @@
  */
 import '@uppy/core/css/style.min.css';
 import '@uppy/dashboard/css/style.min.css';
-import Uppy, { type Meta, type UploadResult } from '@uppy/core';
-import Dashboard from '@uppy/dashboard';
+import Uppy from '@uppy/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commands, page, userEvent } from 'vitest/browser';
-import { S3DirectUpload, type S3DirectUploadBody, type S3DirectUploadOptions } from '../../src/uppy/index.js';
-import { MiB, randomFile, sha256 } from './browser-support.js';
-import type { SeenRequest } from './commands.js';
+import { S3DirectUpload, type S3DirectUploadOptions } from '../../src/uppy/index.js';
+import { MiB, randomFile } from './browser-support.js';
 import { E2E_SIGN_PATH } from './environment.js';
-
-type AppUppy = Uppy<Meta, S3DirectUploadBody>;
+import {
+  type AppUppy,
+  button,
+  choose as chooseIn,
+  expectStored as expectStoredIn,
+  item,
+  mountDashboard as mount,
+  partPuts,
+  patiently,
+  pressUpload,
+  storedParts,
+  uppyFile as uppyFileIn,
+} from './uppy-support.js';
 
 let uppy: AppUppy | undefined;
 let root: HTMLElement | undefined;
 
 /** The app: Uppy, its inline Dashboard, and this library's uploader plugin in place of @uppy/aws-s3. */
 function mountDashboard(options: Partial<S3DirectUploadOptions> = {}) {
-  root = document.createElement('div');
-  document.body.append(root);
-  const app: AppUppy = new Uppy<Meta, S3DirectUploadBody>({ autoProceed: false })
-    .use(Dashboard, { inline: true, target: root, height: 560, proudlyDisplayPoweredByUppy: false })
-    .use(S3DirectUpload, { signUrl: E2E_SIGN_PATH, persist: false, ...options });
-  uppy = app;
-  const completed: Array<UploadResult<Meta, S3DirectUploadBody>> = [];
-  app.on('complete', (result) => completed.push(result));
-  return { uppy: app, root, completed };
+  const mounted = mount(options);
+  uppy = mounted.uppy;
+  root = mounted.root;
+  return mounted;
 }
 
-/** The Dashboard's hidden file input (files, not folders): what the system's chooser fills. */
-function dashboardInput(container: HTMLElement): HTMLInputElement | undefined {
-  return Array.from(container.querySelectorAll<HTMLInputElement>('input.uppy-Dashboard-input[name="files[]"]')).find(
-    (candidate) => !candidate.webkitdirectory,
-  );
-}
-
-/**
- * Picks files in the Dashboard's chooser: the input gets them and fires
- * `change`, as after the system's dialog. (userEvent.upload would send every
- * byte through the test runner's socket as base64: seconds per 10 MiB.)
- */
-async function choose(container: HTMLElement, files: File[]) {
-  // With files in the list, the Dashboard shows its chooser behind "Add more".
-  if (!dashboardInput(container)) await userEvent.click(button(container, /^Add more/));
-  const input = dashboardInput(container);
-  if (!input) throw new Error('The Dashboard has no file input');
-  const transfer = new DataTransfer();
-  for (const file of files) transfer.items.add(file);
-  input.files = transfer.files;
-  input.dispatchEvent(new Event('change', { bubbles: true }));
-  await expect.poll(() => uppy?.getFiles().length, { timeout: 15_000, interval: 50 }).toBeGreaterThanOrEqual(files.length);
-}
-
-/** A file's row in the Dashboard. */
-function item(container: HTMLElement, name: string): HTMLElement {
-  const found = Array.from(container.querySelectorAll<HTMLElement>('.uppy-Dashboard-Item')).find((element) =>
-    element.querySelector('.uppy-Dashboard-Item-name')?.textContent?.includes(name),
-  );
-  if (!found) throw new Error(`No Dashboard row for ${name}`);
-  return found;
-}
-
-/** A button of the Dashboard by its accessible name (`aria-label`, else its text). */
-function button(container: HTMLElement, name: RegExp): HTMLButtonElement {
-  const found = Array.from(container.querySelectorAll<HTMLButtonElement>('button')).find((candidate) =>
-    name.test(candidate.getAttribute('aria-label') ?? candidate.textContent ?? ''),
-  );
-  if (!found) throw new Error(`No button ${name}`);
-  return found;
-}
-
-async function pressUpload(container: HTMLElement) {
-  await userEvent.click(button(container, /^Upload \d+ files?$/));
-}
-
-const uppyFile = (name: string) => uppy?.getFiles().find((file) => file.name === name);
-
+const current = () => {
+  if (!uppy) throw new Error('No app mounted');
+  return uppy;
+};
+const choose = (container: HTMLElement, files: File[]) => chooseIn(current(), container, files);
+const uppyFile = (name: string) => uppyFileIn(current(), name);
 /** RGW holds exactly the file's bytes under the key the plugin reported on the Uppy file. */
-async function expectStored(file: File) {
-  const key = uppyFile(file.name)?.response?.body?.key;
-  expect(key, `${file.name} has no key`).toMatch(/^e2e\/[0-9a-f-]{36}\/[^/]+$/);
-  const stored = await commands.s3ObjectDigest(key as string);
-  expect(stored.size).toBe(file.size);
-  expect(stored.sha256).toBe(await sha256(file));
-}
-
-const partPuts = (requests: SeenRequest[]) => requests.filter((request) => request.method === 'PUT' && request.partNumber);
-const storedParts = async () => partPuts(await commands.s3Requests()).filter((request) => request.status === 200);
+const expectStored = (file: File) => expectStoredIn(current(), file.name, file);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const patiently = { timeout: 60_000, interval: 100 };
 
 beforeEach(async () => {
   // A desktop window: at the runner's default 414 px the Dashboard's narrow layout covers a row's Remove button.
