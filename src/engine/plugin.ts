@@ -1,4 +1,5 @@
 import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
+import { filterFilesToEmitUploadStarted, filterFilesToUpload } from '@uppy/core/utils';
 import { isCanceled, UploadError } from '../protocol/errors.js';
 import type { FileContext, MultipartHandle } from '../protocol/types.js';
 import { outcomeOf, outcomePatch } from './file-state.js';
@@ -104,8 +105,10 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
   };
 
   #upload = async (fileIds: string[]): Promise<void> => {
-    const files = fileIds.map((id) => this.uppy.getFile(id)).filter((file) => file !== undefined);
-    this.uppy.emit('upload-start', files);
+    // As Uppy's own uploaders do: a session Golden Retriever restored hands over its finished files too
+    // (never sent again), and files it had started were announced before the reload.
+    const files = filterFilesToUpload(fileIds.map((id) => this.uppy.getFile(id)).filter((file) => file !== undefined));
+    this.uppy.emit('upload-start', filterFilesToEmitUploadStarted(files));
     // Each file's start runs until its first wait; a thousand of them are started in time slices, never in one long task.
     const slicer = new TimeSlicer();
     const running: Array<Promise<void>> = [];

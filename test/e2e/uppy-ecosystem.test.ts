@@ -262,18 +262,14 @@ describe('S3DirectUpload with Uppy’s Golden Retriever (Chromium → Ceph RGW)'
   });
 
   /*
-   * KNOWN BUG (it.fails: this turns red when it is fixed; then make it `it`).
    * Uppy's restore() hands the uploader every file of the restored upload,
-   * those already complete too. @uppy/aws-s3 skips them (core's
-   * filterFilesToUpload, transloadit/uppy#5930); the engine's uploader
-   * (src/engine/plugin.ts:107, #upload) does not: Golden Retriever dropped the
-   * finished file's blob, so the plugin fails it ("The file is no longer
-   * available to this page", file_unreadable) and the session ends with a
-   * stored file listed as failed. (Had the blob been kept, it would be sent
-   * again under a new key.) Filtering out `file.progress.uploadComplete`
-   * there makes this test pass (tried, not committed: src/engine is not this test's to change).
+   * those already complete too; Golden Retriever has dropped a finished file's
+   * blob. The plugin skips them with core's filterFilesToUpload, as
+   * @uppy/aws-s3 does (transloadit/uppy#5930): without it the finished file
+   * failed (file_unreadable) and the session ended with a stored file listed
+   * as failed (had the blob been kept, it would have been sent again).
    */
-  it.fails('a file finished before the reload stays finished after the restored session completes', async () => {
+  it('a file finished before the reload stays finished after the restored session completes', async () => {
     const small = randomFile('notes.txt', 64 * 1024, 'text/plain');
     const large = randomFile('footage.bin', 9 * MiB);
     let keyBefore: string | undefined;
