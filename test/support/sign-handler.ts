@@ -16,6 +16,15 @@ export const offlineStore = {
 /** The token secret of the tests that do not care which one it is. */
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0';
 
+/** The headers a presign-put of photo.jpg (image/jpeg) tells the browser to send, under the default options. */
+export const photoPutHeaders = {
+  'Content-Type': 'image/jpeg',
+  'Content-Disposition': `attachment; filename="photo.jpg"; filename*=UTF-8''photo.jpg`,
+  'Cache-Control': 'private',
+  'x-amz-acl': 'private',
+  'If-None-Match': '*',
+};
+
 export type Handler = (request: Request) => Promise<Response>;
 
 /**
