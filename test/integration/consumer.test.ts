@@ -26,19 +26,13 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { type Browser, chromium } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyCorsWithCli, awsEnv, clientWithBucket } from '../support/app-store.js';
 import { chromiumLaunchOptions } from '../support/chromium.js';
 import { freePort, type RgwServer, startRgw } from '../support/rgw.js';
-import { testS3Client } from '../support/s3-client.js';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -169,7 +163,6 @@ describe('a new Vite react-ts app on the packed package', () => {
     rgw = await rgwStarting;
     const [appPort, signerPort] = [await freePort(), await freePort()];
     const origin = `http://127.0.0.1:${appPort}`;
-    const storeEnv = { AWS_ACCESS_KEY_ID: rgw.accessKeyId, AWS_SECRET_ACCESS_KEY: rgw.secretAccessKey, AWS_REGION: rgw.region };
 
     // The signer, as a user runs it: `tsx server.ts` (it starts while the bucket is made).
     signer = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
@@ -177,7 +170,7 @@ describe('a new Vite react-ts app on the packed package', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
-        ...storeEnv,
+        ...awsEnv(rgw),
         PORT: String(signerPort),
         S3_BUCKET: BUCKET,
         S3_REGION: rgw.region,
@@ -188,25 +181,10 @@ describe('a new Vite react-ts app on the packed package', () => {
     signer.stdout?.setEncoding('utf8').on('data', (chunk: string) => (signerLog += chunk));
     signer.stderr?.setEncoding('utf8').on('data', (chunk: string) => (signerLog += chunk));
 
-    s3 = testS3Client(rgw);
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    s3 = await clientWithBucket(rgw, BUCKET);
     // The bucket's CORS rule as the README sets it: the package's own command (its package.json `bin`).
     const { bin } = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string> };
-    await run(
-      process.execPath,
-      [
-        join(installed, bin['s3-direct-upload'] as string),
-        'cors',
-        `s3://${BUCKET}`,
-        '--origin',
-        origin,
-        '--apply',
-        '--endpoint',
-        rgw.endpoint,
-        '--path-style',
-      ],
-      { cwd: fixture, env: { ...process.env, ...storeEnv } },
-    );
+    await applyCorsWithCli([join(installed, bin['s3-direct-upload'] as string)], { store: rgw, bucket: BUCKET, origin, cwd: fixture });
 
     await appBuilt;
     process.env.SIGNER_PORT = String(signerPort);

@@ -4,16 +4,14 @@
  * and nothing else, then files are dropped on the page; one upload survives
  * 10 s of the browser being offline (Chromium's network emulation).
  */
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
-import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyCorsWithCli, clientWithBucket } from '../support/app-store.js';
 import { chromiumLaunchOptions } from '../support/chromium.js';
 import { freePort, type RgwServer, startRgw } from '../support/rgw.js';
-import { testS3Client } from '../support/s3-client.js';
 import { type S3Proxy, startS3Proxy } from '../support/s3-proxy.js';
 
 const MiB = 1024 * 1024;
@@ -29,36 +27,11 @@ let corsOutput: string;
 beforeAll(async () => {
   rgw = await startRgw();
   proxy = await startS3Proxy({ upstream: rgw.endpoint });
-  s3 = testS3Client(rgw);
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  s3 = await clientWithBucket(rgw, BUCKET);
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
   // The only CORS set-up: the CLI, as the README tells users.
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/index.ts',
-      'cors',
-      `s3://${BUCKET}`,
-      '--origin',
-      origin,
-      '--apply',
-      '--endpoint',
-      rgw.endpoint,
-      '--path-style',
-    ],
-    {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: rgw.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: rgw.secretAccessKey,
-        AWS_REGION: rgw.region,
-      },
-    },
-  );
-  corsOutput = stdout;
+  corsOutput = await applyCorsWithCli(['--import', 'tsx', 'src/cli/index.ts'], { store: rgw, bucket: BUCKET, origin });
   Object.assign(process.env, {
     S3_ENDPOINT: proxy.url,
     S3_BUCKET: BUCKET,

@@ -8,26 +8,16 @@
  */
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildStorybook,
-  catchStoryFinished,
-  readStoryFinished,
-  serveStorybook,
-  storyIds,
-  storyUrl,
-  untilStoryFinished,
-} from '../support/storybook-static.js';
+import { catchStoryFinished, readStoryFinished, servedStorybook, untilStoryFinished } from '../support/storybook-static.js';
 
-let server: { base: string; close(): void };
 let browser: Browser;
 let page: Page;
 
 // Built (or reused from this run's other story tests) before the tests are collected: `it` per story needs the index.
-const directory = await buildStorybook();
-const stories = await storyIds(directory);
+const storybook = await servedStorybook();
+const { stories } = storybook;
 
 beforeAll(async () => {
-  server = await serveStorybook(directory);
   const { default: puppeteer } = await import('puppeteer-core');
   browser = await puppeteer.launch({
     browser: 'firefox',
@@ -40,7 +30,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.close();
 });
 
 describe('every story in Firefox', () => {
@@ -49,7 +38,7 @@ describe('every story in Firefox', () => {
   });
 
   it.each(stories)('Firefox: %s plays and passes axe', async (id) => {
-    await page.goto(storyUrl(server.base, id));
+    await page.goto(storybook.url(id));
     const finished = await untilStoryFinished(() => page.evaluate(readStoryFinished));
     expect(finished, `${id} never finished`).not.toBeNull();
     const a11y = finished?.reporters.find((reporter) => reporter.type === 'a11y');

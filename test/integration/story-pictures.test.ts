@@ -26,16 +26,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../support/chromium.js';
 import { comparePicture } from '../support/pictures.js';
-import {
-  buildStorybook,
-  catchStoryFinished,
-  readStoryFinished,
-  serveStorybook,
-  storyIds,
-  storyUrl,
-  switchStory,
-  untilStoryFinished,
-} from '../support/storybook-static.js';
+import { catchStoryFinished, readStoryFinished, servedStorybook, switchStory, untilStoryFinished } from '../support/storybook-static.js';
 
 const PICTURES = resolve(import.meta.dirname, '../pictures/stories');
 const VIEWPORT = { width: 800, height: 900 };
@@ -200,16 +191,14 @@ async function pressRowButtons(page: Page, limit = 4): Promise<string[]> {
   return failures;
 }
 
-const directory = await buildStorybook();
-const stories = await storyIds(directory);
-let server: { base: string; close(): void };
+const storybook = await servedStorybook();
+const { stories } = storybook;
 let browser: Browser;
 /** One preview page for every story: the first is loaded, the others switched to (as Storybook's sidebar does). */
 let page: Page;
 let loaded = false;
 
 beforeAll(async () => {
-  server = await serveStorybook(directory);
   browser = await chromium.launch(chromiumLaunchOptions);
   page = await browser.newPage({ viewport: VIEWPORT, reducedMotion: 'reduce' });
   await page.addInitScript(catchStoryFinished);
@@ -217,13 +206,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.close();
 });
 
 describe.each(stories)('story %s in Chromium', (id) => {
   beforeAll(async () => {
     if (loaded) await page.evaluate(switchStory, id);
-    else await page.goto(storyUrl(server.base, id));
+    else await page.goto(storybook.url(id));
     loaded = true;
     const finished = await untilStoryFinished(() => page.evaluate(readStoryFinished), 110_000);
     expect(finished?.storyId, `${id} never finished`).toBe(id);

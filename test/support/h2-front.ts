@@ -32,9 +32,8 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { LatencyOptions } from './s3-proxy.js';
+import { connectionBuckets, halfRtt, httpUpstream, type LatencyOptions, Throttle, timerSleep } from './s3-proxy.js';
 
 export interface H2FrontRecord {
   /** 'h2' or 'http/1.1', as negotiated by ALPN. */
@@ -145,76 +144,8 @@ export function throwAwayCertificate(): { key: string; cert: string; spki: strin
   }
 }
 
-/** Token bucket for one TCP connection: the recording proxy's (s3-proxy.ts), so both fronts shape alike. */
-class TokenBucket {
-  readonly rate: number;
-  readonly capacity: number;
-  #tokens: number;
-  #last = performance.now();
-
-  constructor(rate: number) {
-    this.rate = rate;
-    this.capacity = Math.max(1024, Math.floor(rate / 20));
-    this.#tokens = this.capacity;
-  }
-
-  tryTake(bytes: number): number {
-    const now = performance.now();
-    this.#tokens = Math.min(this.capacity, this.#tokens + ((now - this.#last) / 1000) * this.rate);
-    this.#last = now;
-    if (this.#tokens >= bytes) {
-      this.#tokens -= bytes;
-      return 0;
-    }
-    return Math.max(1, Math.ceil(((bytes - this.#tokens) / this.rate) * 1000));
-  }
-}
-
-/** Passes a body on at the pace its connection's bucket allows, counting bytes. */
-class Throttle extends Transform {
-  readonly #bucket: () => TokenBucket | undefined;
-  readonly #onBytes: (n: number) => void;
-
-  constructor(bucket: () => TokenBucket | undefined, onBytes: (n: number) => void) {
-    super();
-    this.#bucket = bucket;
-    this.#onBytes = onBytes;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.#onBytes(chunk.length);
-    this.#forward(chunk).then(
-      () => callback(),
-      (error: unknown) => callback(error as Error),
-    );
-  }
-
-  async #forward(chunk: Buffer): Promise<void> {
-    let rest = chunk;
-    while (rest.length > 0 && !this.destroyed) {
-      const bucket = this.#bucket();
-      if (!bucket) {
-        this.push(rest);
-        return;
-      }
-      const piece = rest.subarray(0, bucket.capacity);
-      const wait = bucket.tryTake(piece.length);
-      if (wait > 0) {
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        continue;
-      }
-      this.push(piece);
-      rest = rest.subarray(piece.length);
-    }
-  }
-}
-
 export async function startH2Front(options: H2FrontOptions): Promise<H2Front> {
-  const upstream = new URL(options.upstream);
-  if (upstream.protocol !== 'http:') throw new Error('startH2Front: only http:// upstreams');
-  const upstreamHost = upstream.hostname.replace(/^\[|\]$/g, '');
-  const upstreamPort = Number(upstream.port || 80);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256 });
+  const { host: upstreamHost, port: upstreamPort, agent } = httpUpstream(options.upstream, 'startH2Front', 256);
   const certificate = throwAwayCertificate();
   const tao = options.timingAllowOrigin ?? true;
 
@@ -223,7 +154,6 @@ export async function startH2Front(options: H2FrontOptions): Promise<H2Front> {
   const inFlight = new Map<string, number>();
   const maxima = new Map<string, number>();
   const connectionIds = new WeakMap<object, number>();
-  const buckets = new WeakMap<object, TokenBucket>();
   let connections = 0;
   const sockets = new Set<Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
@@ -235,18 +165,7 @@ export async function startH2Front(options: H2FrontOptions): Promise<H2Front> {
       if (now > (maxima.get(key) ?? 0)) maxima.set(key, now);
     }
   };
-  const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
-  const halfRtt = () => (latency?.rttMs && latency.rttMs > 0 ? latency.rttMs / 2 : 0);
-  const bucketFor = (connection: object) => {
-    const rate = latency?.bytesPerSecondPerConnection;
-    if (!rate || !(rate > 0)) return undefined;
-    let bucket = buckets.get(connection);
-    if (!bucket || bucket.rate !== rate) {
-      bucket = new TokenBucket(rate);
-      buckets.set(connection, bucket);
-    }
-    return bucket;
-  };
+  const bucketFor = connectionBuckets(() => latency);
   const connectionId = (connection: object) => {
     let id = connectionIds.get(connection);
     if (id === undefined) {
@@ -293,18 +212,18 @@ export async function startH2Front(options: H2FrontOptions): Promise<H2Front> {
       headers[name] = value;
     }
     headers.host = authority;
-    await sleep(halfRtt());
+    await timerSleep(halfRtt(latency));
     const upstreamRequest = http.request({ host: upstreamHost, port: upstreamPort, method: record.method, path: req.url, headers, agent });
     const answered = new Promise<http.IncomingMessage>((resolve, reject) => {
       upstreamRequest.once('response', resolve);
       upstreamRequest.once('error', reject);
     });
-    const throttle = new Throttle(
-      () => bucketFor(connection),
-      (n) => {
+    const throttle = new Throttle({
+      bucket: () => bucketFor(connection),
+      onBytes: (n) => {
         record.requestBytes += n;
       },
-    );
+    });
     req.on('error', () => upstreamRequest.destroy());
     req.pipe(throttle).pipe(upstreamRequest);
     let answer: http.IncomingMessage;
@@ -315,7 +234,7 @@ export async function startH2Front(options: H2FrontOptions): Promise<H2Front> {
       res.end(`h2 front: upstream failed: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    await sleep(halfRtt());
+    await timerSleep(halfRtt(latency));
     const out: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(answer.headers)) {
       if (HOP_BY_HOP.has(name) || value === undefined) continue;

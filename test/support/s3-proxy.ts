@@ -153,8 +153,8 @@ class ClosedError extends Error {
   }
 }
 
-/** Token bucket for one client connection. */
-class TokenBucket {
+/** Token bucket for one client connection (the H2 front shapes with it too). */
+export class TokenBucket {
   readonly rate: number;
   readonly capacity: number;
   #tokens: number;
@@ -182,6 +182,103 @@ class TokenBucket {
     }
     return Math.max(1, Math.ceil(((bytes - this.#tokens) / this.rate) * 1000));
   }
+}
+
+/**
+ * One token bucket per connection (a socket, or an HTTP/2 session), at the rate
+ * `latency()` names right now: a new rate starts a new bucket, no rate means no
+ * throttling. Looked up per chunk, so setLatency applies mid-stream.
+ */
+export function connectionBuckets(latency: () => LatencyOptions | undefined): (connection: object) => TokenBucket | undefined {
+  const buckets = new WeakMap<object, TokenBucket>();
+  return (connection) => {
+    const rate = latency()?.bytesPerSecondPerConnection;
+    if (!rate || !(rate > 0)) return undefined;
+    let bucket = buckets.get(connection);
+    if (!bucket || bucket.rate !== rate) {
+      bucket = new TokenBucket(rate);
+      buckets.set(connection, bucket);
+    }
+    return bucket;
+  };
+}
+
+/** Half the simulated round trip, in ms (0 without one). */
+export function halfRtt(latency: LatencyOptions | undefined): number {
+  const rtt = latency?.rttMs ?? 0;
+  return rtt > 0 ? rtt / 2 : 0;
+}
+
+/** A plain timer (the H2 front waits with it); the proxy passes its own, which rejects once it is closed. */
+export const timerSleep = (ms: number): Promise<void> =>
+  ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+
+/**
+ * Pushes `chunk` out of `stream` in pieces no larger than the bucket's
+ * capacity, each when the bucket allows; stops early once `stopped()` or the
+ * stream is destroyed. No bucket: all of it at once.
+ */
+async function pushPaced(
+  stream: Transform,
+  chunk: Buffer,
+  bucket: () => TokenBucket | undefined,
+  sleep: (ms: number) => Promise<void>,
+  stopped: () => boolean = () => false,
+): Promise<void> {
+  let rest = chunk;
+  while (rest.length > 0 && !stopped() && !stream.destroyed) {
+    const current = bucket();
+    if (!current) {
+      stream.push(rest);
+      return;
+    }
+    const piece = rest.subarray(0, current.capacity);
+    const wait = current.tryTake(piece.length);
+    if (wait > 0) {
+      await sleep(wait);
+      continue;
+    }
+    stream.push(piece);
+    rest = rest.subarray(piece.length);
+  }
+}
+
+export interface ThrottleOptions {
+  /** The bucket to throttle with right now, if any (looked up per chunk so setLatency applies mid-stream). */
+  bucket: () => TokenBucket | undefined;
+  /** Told the length of each chunk as it comes in. */
+  onBytes?: (n: number) => void;
+  /** How to wait for the bucket; a plain timer by default. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Passes a body on at the pace its connection's bucket allows, counting bytes (the per-connection throttle). */
+export class Throttle extends Transform {
+  readonly #options: ThrottleOptions;
+
+  constructor(options: ThrottleOptions) {
+    super();
+    this.#options = options;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#options.onBytes?.(chunk.length);
+    pushPaced(this, chunk, this.#options.bucket, this.#options.sleep ?? timerSleep).then(
+      () => callback(),
+      (error: unknown) => callback(error as Error),
+    );
+  }
+}
+
+/** The host, port and keep-alive agent for a plain-HTTP upstream; anything else is refused, naming `who`. */
+export function httpUpstream(url: string, who: string, maxSockets: number): { host: string; port: number; agent: http.Agent } {
+  const upstream = new URL(url);
+  if (upstream.protocol !== 'http:') throw new Error(`${who}: only http:// upstreams are supported`);
+  return {
+    host: upstream.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(upstream.port || 80),
+    agent: new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
+  };
 }
 
 interface BodyTapOptions {
@@ -270,32 +367,13 @@ class BodyTap extends Transform {
     }
   }
 
-  async #forward(chunk: Buffer): Promise<void> {
-    let rest = chunk;
-    while (rest.length > 0 && !this.#dead && !this.destroyed) {
-      const bucket = this.#options.bucket();
-      if (!bucket) {
-        this.push(rest);
-        return;
-      }
-      const piece = rest.subarray(0, bucket.capacity);
-      const wait = bucket.tryTake(piece.length);
-      if (wait > 0) {
-        await this.#options.sleep(wait);
-        continue;
-      }
-      this.push(piece);
-      rest = rest.subarray(piece.length);
-    }
+  #forward(chunk: Buffer): Promise<void> {
+    return pushPaced(this, chunk, this.#options.bucket, this.#options.sleep, () => this.#dead);
   }
 }
 
 export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
-  const upstream = new URL(options.upstream);
-  if (upstream.protocol !== 'http:') throw new Error('startS3Proxy: only http:// upstreams are supported');
-  const upstreamHost = upstream.hostname.replace(/^\[|\]$/g, '');
-  const upstreamPort = Number(upstream.port || 80);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64 });
+  const { host: upstreamHost, port: upstreamPort, agent } = httpUpstream(options.upstream, 'startS3Proxy', 64);
 
   let records: S3RequestRecord[] = [];
   let nextId = 1;
@@ -306,7 +384,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
   let closed = false;
   const sockets = new Set<Socket>();
   const timers = new Map<NodeJS.Timeout, (error: Error) => void>();
-  const buckets = new WeakMap<Socket, TokenBucket>();
+  const bucketFor = connectionBuckets(() => latency);
 
   function sleep(ms: number): Promise<void> {
     if (closed) return Promise.reject(new ClosedError());
@@ -318,22 +396,6 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
       }, ms);
       timers.set(timer, reject);
     });
-  }
-
-  function bucketFor(socket: Socket): TokenBucket | undefined {
-    const rate = latency?.bytesPerSecondPerConnection;
-    if (!rate || !(rate > 0)) return undefined;
-    let bucket = buckets.get(socket);
-    if (!bucket || bucket.rate !== rate) {
-      bucket = new TokenBucket(rate);
-      buckets.set(socket, bucket);
-    }
-    return bucket;
-  }
-
-  function halfRtt(): number {
-    const rtt = latency?.rttMs ?? 0;
-    return rtt > 0 ? rtt / 2 : 0;
   }
 
   /** Reads the rest of a request body, counting it; resolves with its first `keep` bytes. */
@@ -445,14 +507,14 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
       }
     }
 
-    const wait = halfRtt() + (fault?.kind === 'delay' ? Math.max(0, fault.ms) : 0);
+    const wait = halfRtt(latency) + (fault?.kind === 'delay' ? Math.max(0, fault.ms) : 0);
     if (fault?.kind === 'delay') record.fault = 'delay';
     await sleep(wait);
     if (res.destroyed) return;
 
     /** Answers with an S3 XML error once the body is in, without contacting upstream. */
     const refuse = async (refusal: Omit<QuirkRefusal, 'rule'>) => {
-      await sleep(halfRtt());
+      await sleep(halfRtt(latency));
       if (res.destroyed) return;
       sendError(req, res, record, refusal.status, refusal.code, refusal.message, refusal.detailXml, !refusal.withoutCors);
     };
@@ -509,7 +571,7 @@ export async function startS3Proxy(options: S3ProxyOptions): Promise<S3Proxy> {
     outgoing.on('response', (upstreamRes) => {
       void (async () => {
         try {
-          await sleep(halfRtt());
+          await sleep(halfRtt(latency));
         } catch {
           upstreamRes.destroy();
           return;

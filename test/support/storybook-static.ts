@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const INPUTS = ['src', 'stories', '.storybook', 'vite.config.ts', 'package-lock.json', 'tsconfig.json'];
@@ -116,6 +117,29 @@ export async function serveStorybook(directory: string): Promise<{ base: string;
 
 /** A story's preview page. */
 export const storyUrl = (base: string, id: string) => `${base}/iframe.html?id=${id}&viewMode=story`;
+
+/**
+ * For a test file that opens every story, called at its top level: the build
+ * (made or reused before the tests are collected, since an `it` per story
+ * needs the index), its story ids, and the build served on 127.0.0.1 from
+ * beforeAll until afterAll. `url(id)` is a story's preview page once served.
+ */
+export async function servedStorybook(): Promise<{ stories: string[]; url(id: string): string }> {
+  const directory = await buildStorybook();
+  const stories = await storyIds(directory);
+  let server: { base: string; close(): void } | undefined;
+  beforeAll(async () => {
+    server = await serveStorybook(directory);
+  });
+  afterAll(() => server?.close());
+  return {
+    stories,
+    url: (id) => {
+      if (!server) throw new Error('servedStorybook: not served yet (url(id) is for tests and hooks)');
+      return storyUrl(server.base, id);
+    },
+  };
+}
 
 /**
  * Runs in the page before its scripts (Puppeteer's evaluateOnNewDocument,

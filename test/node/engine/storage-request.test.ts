@@ -23,6 +23,13 @@ function context(send: SendFunction, stallTimeoutMs = 50): TransferContext {
   };
 }
 
+/** One signed PUT through `send`, in a fresh context (returned too, for its pool). */
+function sendOnce(send: SendFunction, stallTimeoutMs?: number) {
+  const ctx = context(send, stallTimeoutMs);
+  const ignore = () => {};
+  return { ctx, sent: sendToStorage(ctx, ctx.signal, async () => signed, ctx.data, ignore, ignore) };
+}
+
 describe('sendToStorage', () => {
   it('aborts a PUT that makes no progress for stallTimeoutMs, as a retryable error', async () => {
     let aborted = false;
@@ -33,15 +40,7 @@ describe('sendToStorage', () => {
           reject(new UploadError({ code: 'canceled', message: 'canceled', retryable: false }));
         });
       });
-    const ctx = context(hanging);
-    const error = await sendToStorage(
-      ctx,
-      ctx.signal,
-      async () => signed,
-      ctx.data,
-      () => {},
-      () => {},
-    ).catch((reason: unknown) => reason);
+    const error = await sendOnce(hanging).sent.catch((reason: unknown) => reason);
     expect(aborted).toBe(true);
     expect(error).toMatchObject({ code: 'storage_stalled', retryable: true });
     expect((error as Error).message).toMatch(/stalled/);
@@ -55,15 +54,7 @@ describe('sendToStorage', () => {
       }
       return { etag: '"e"' };
     };
-    const ctx = context(trickle, 50);
-    const { result } = await sendToStorage(
-      ctx,
-      ctx.signal,
-      async () => signed,
-      ctx.data,
-      () => {},
-      () => {},
-    );
+    const { result } = await sendOnce(trickle, 50).sent;
     expect(result.etag).toBe('"e"');
   });
 
@@ -71,15 +62,8 @@ describe('sendToStorage', () => {
     const slowDown: SendFunction = async () => {
       throw new UploadError({ code: 'storage_refused', status: 503, storageCode: 'SlowDown', message: 'slow down', retryable: true });
     };
-    const ctx = context(slowDown);
-    await sendToStorage(
-      ctx,
-      ctx.signal,
-      async () => signed,
-      ctx.data,
-      () => {},
-      () => {},
-    ).catch(() => undefined);
+    const { ctx, sent } = sendOnce(slowDown);
+    await sent.catch(() => undefined);
     expect(ctx.storagePool.limit).toBe(3);
   });
 });

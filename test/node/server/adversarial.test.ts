@@ -9,32 +9,17 @@ import { describe, expect, it, vi } from 'vitest';
 import { S3_LIMITS } from '../../../src/protocol/part-plan.js';
 import { createSignHandler, presignDownload, type SignHandlerOptions, sanitizeFileName } from '../../../src/server/index.js';
 import { resolveOptions } from '../../../src/server/options.js';
+import { offlineStore, postJson, presignPut } from '../../support/sign-handler.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const base: SignHandlerOptions = {
-  bucket: 'uploads-bucket',
-  region: 'us-east-1',
-  endpoint: 'http://127.0.0.1:9',
-  forcePathStyle: true,
-  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+  ...offlineStore,
   prefix: 'incoming',
   secret: 'adversarial-secret-adversarial-secret',
   onError: false,
 };
 const good = { name: 'photo.jpg', size: 1000, type: 'image/jpeg' };
-
-async function call(handler: (request: Request) => Promise<Response>, body: unknown, headers: Record<string, string> = {}) {
-  const response = await handler(
-    new Request('http://app.test/api/upload', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    }),
-  );
-  const text = await response.text();
-  return { status: response.status, body: JSON.parse(text), text, headers: response.headers };
-}
 
 describe('a batch: each hostile file is refused alone, the others are signed', () => {
   const handler = createSignHandler(base);
@@ -62,7 +47,7 @@ describe('a batch: each hostile file is refused alone, the others are signed', (
     ['a file that is null', null, 'invalid_request'],
     ['a file over 5 GiB as one PUT', { ...good, size: 5 * GiB + 1 }, 'file_too_large'],
   ])('%s', async (_label, hostile, code) => {
-    const { status, body, text } = await call(handler, { v: 1, operation: 'presign-put', files: [hostile, good] });
+    const { status, body, text } = await postJson(handler, { v: 1, operation: 'presign-put', files: [hostile, good] });
     expect(status).toBe(200);
     expect(body.results[0]).toMatchObject({ ok: false, error: { code } });
     expect(body.results[1]).toMatchObject({ ok: true, method: 'PUT' });
@@ -75,7 +60,7 @@ describe('a batch: each hostile file is refused alone, the others are signed', (
       { ...good, size: 20 * MiB, metadata: { note: '\udfff' } },
       { ...good, size: 20 * MiB, metadata: { note: 'a\nb' } },
     ]) {
-      const { status } = await call(handler, { v: 1, operation: 'create-multipart', file, partSize: 8 * MiB });
+      const { status } = await postJson(handler, { v: 1, operation: 'create-multipart', file, partSize: 8 * MiB });
       expect(status).toBe(400);
     }
   });
@@ -89,9 +74,9 @@ describe('tokens of any shape are a 403, never a 500', () => {
     async (token) => {
       const upload = { key: 'incoming/x/a.bin', uploadId: 'u', partSize: 8 * MiB, token };
       for (const operation of ['list-parts', 'abort-multipart', 'complete-multipart']) {
-        expect((await call(handler, { v: 1, operation, file, upload })).status).toBe(403);
+        expect((await postJson(handler, { v: 1, operation, file, upload })).status).toBe(403);
       }
-      expect((await call(handler, { v: 1, operation: 'complete-put', file, key: 'incoming/x/a.bin', token })).status).toBe(403);
+      expect((await postJson(handler, { v: 1, operation: 'complete-put', file, key: 'incoming/x/a.bin', token })).status).toBe(403);
     },
   );
 });
@@ -115,7 +100,7 @@ describe('cross-site simple requests never reach authorize', () => {
   });
 
   it('accepts application/json with a charset, and answers with nosniff', async () => {
-    const { status, headers } = await call(handler, body, { 'content-type': 'application/json; charset=utf-8' });
+    const { status, headers } = await postJson(handler, body, { 'content-type': 'application/json; charset=utf-8' });
     expect(status).toBe(200);
     expect(headers.get('x-content-type-options')).toBe('nosniff');
   });
@@ -134,7 +119,7 @@ describe('authorize fails closed', () => {
   it.each([undefined, null, 0, '', Number.NaN, 1, 'yes', [], [{ prefix: 'x' }], () => true, Promise.resolve(undefined)])(
     '%j refuses (403)',
     async (verdict) => {
-      const { status, body, text } = await call(answer(verdict), { v: 1, operation: 'presign-put', files: [good] });
+      const { status, body, text } = await postJson(answer(verdict), { v: 1, operation: 'presign-put', files: [good] });
       expect(status).toBe(403);
       expect(body.error.code).toBe('forbidden');
       expect(text).not.toContain('X-Amz-Signature');
@@ -142,9 +127,9 @@ describe('authorize fails closed', () => {
   );
 
   it('allows true, an empty grant and a grant with a prefix', async () => {
-    expect((await call(answer(true), { v: 1, operation: 'presign-put', files: [good] })).status).toBe(200);
-    expect((await call(answer({}), { v: 1, operation: 'presign-put', files: [good] })).body.results[0].key).toMatch(/^incoming\//);
-    const granted = await call(answer({ prefix: 'users/42' }), { v: 1, operation: 'presign-put', files: [good] });
+    expect((await postJson(answer(true), { v: 1, operation: 'presign-put', files: [good] })).status).toBe(200);
+    expect((await presignPut(answer({}), [good]))[0].key).toMatch(/^incoming\//);
+    const granted = await postJson(answer({ prefix: 'users/42' }), { v: 1, operation: 'presign-put', files: [good] });
     expect(granted.body.results[0].key).toMatch(/^users\/42\/[0-9a-f-]{36}\/photo\.jpg$/);
   });
 
@@ -171,7 +156,7 @@ describe('authorize fails closed', () => {
     42,
     null,
   ])('a per-user prefix %j is refused (403), never widened to its parent', async (prefix) => {
-    const { status } = await call(answer({ prefix }), { v: 1, operation: 'presign-put', files: [good] });
+    const { status } = await postJson(answer({ prefix }), { v: 1, operation: 'presign-put', files: [good] });
     expect(status).toBe(403);
   });
 
@@ -185,8 +170,7 @@ describe('authorize fails closed', () => {
 
 describe('the signed Content-Type is one the rules allow for the name (README list: image/*, application/pdf, .csv)', () => {
   const handler = createSignHandler({ ...base, allowedTypes: ['image/*', 'application/pdf', '.csv'] });
-  const sign = async (name: string, type: string) =>
-    (await call(handler, { v: 1, operation: 'presign-put', files: [{ name, size: 10, type }] })).body.results[0];
+  const sign = async (name: string, type: string) => (await presignPut(handler, [{ name, size: 10, type }]))[0];
   it.each([
     ['drawing.svg', 'image/svg+xml'],
     ['drawing.svg', 'Image/SVG+XML'],
@@ -219,33 +203,21 @@ describe('the signed Content-Type is one the rules allow for the name (README li
 
   it('active content only when listed exactly', async () => {
     const explicit = createSignHandler({ ...base, allowedTypes: ['image/svg+xml', '.html'] });
-    const results = (
-      await call(explicit, {
-        v: 1,
-        operation: 'presign-put',
-        files: [
-          { name: 'a.svg', size: 1, type: 'image/svg+xml' },
-          { name: 'b.html', size: 1, type: 'text/html' },
-          { name: 'c.html', size: 1, type: 'application/xhtml+xml' },
-        ],
-      })
-    ).body.results;
+    const results = await presignPut(explicit, [
+      { name: 'a.svg', size: 1, type: 'image/svg+xml' },
+      { name: 'b.html', size: 1, type: 'text/html' },
+      { name: 'c.html', size: 1, type: 'application/xhtml+xml' },
+    ]);
     expect(results.map((result: { ok: boolean }) => result.ok)).toEqual([true, true, false]);
   });
 
   it('without allowedTypes, active content is stored inert as application/octet-stream', async () => {
     const open = createSignHandler(base);
-    const [html, svg, text] = (
-      await call(open, {
-        v: 1,
-        operation: 'presign-put',
-        files: [
-          { name: 'a.html', size: 1, type: 'text/html' },
-          { name: 'b.svg', size: 1, type: 'image/svg+xml' },
-          { name: 'c.txt', size: 1, type: 'text/plain' },
-        ],
-      })
-    ).body.results;
+    const [html, svg, text] = await presignPut(open, [
+      { name: 'a.html', size: 1, type: 'text/html' },
+      { name: 'b.svg', size: 1, type: 'image/svg+xml' },
+      { name: 'c.txt', size: 1, type: 'text/plain' },
+    ]);
     expect([html.headers['Content-Type'], svg.headers['Content-Type'], text.headers['Content-Type']]).toEqual([
       'application/octet-stream',
       'application/octet-stream',
@@ -295,13 +267,13 @@ describe('options are validated when the handler is made', () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
       const noisy = createSignHandler({ ...base, onError: undefined });
-      await call(noisy, { v: 1, operation: 'create-multipart', file: { ...good, size: 20 * MiB }, partSize: 8 * MiB });
+      await postJson(noisy, { v: 1, operation: 'create-multipart', file: { ...good, size: 20 * MiB }, partSize: 8 * MiB });
       expect(log).toHaveBeenCalledTimes(1);
       expect(String(log.mock.calls[0]?.[0])).toMatch(/^\[s3-direct-upload\] /);
       expect(String(log.mock.calls[0]?.[0])).not.toContain('\n');
       log.mockClear();
       const quiet = createSignHandler({ ...base, onError: false });
-      await call(quiet, { v: 1, operation: 'create-multipart', file: { ...good, size: 20 * MiB }, partSize: 8 * MiB });
+      await postJson(quiet, { v: 1, operation: 'create-multipart', file: { ...good, size: 20 * MiB }, partSize: 8 * MiB });
       expect(log).not.toHaveBeenCalled();
     } finally {
       log.mockRestore();
@@ -339,12 +311,8 @@ describe('names', () => {
   });
 
   it('a signed key shows what it is: no bidi override reaches it', async () => {
-    const { body } = await call(createSignHandler(base), {
-      v: 1,
-      operation: 'presign-put',
-      files: [{ ...good, name: 'invoice\u202Efdp.exe' }],
-    });
-    expect(body.results[0].key).toMatch(/\/invoicefdp\.exe$/);
+    const results = await presignPut(createSignHandler(base), [{ ...good, name: 'invoice\u202Efdp.exe' }]);
+    expect(results[0].key).toMatch(/\/invoicefdp\.exe$/);
   });
 });
 
@@ -370,19 +338,19 @@ describe('completions bind what was signed', () => {
   it('a complete-put with another name, type or metadata than signed is refused; an expired token too', async () => {
     const handler = createSignHandler({ ...base, onUploadComplete: () => undefined });
     const file = { ...good, metadata: { owner: '42' } };
-    const signed = (await call(handler, { v: 1, operation: 'presign-put', files: [file] })).body.results[0];
+    const [signed] = await presignPut(handler, [file]);
     for (const other of [
       { ...file, name: 'evil.html' },
       { ...file, type: 'image/png' },
       { ...file, metadata: { owner: '41' } },
       { ...file, size: 1001 },
     ]) {
-      const { status } = await call(handler, { v: 1, operation: 'complete-put', file: other, key: signed.key, token: signed.token });
+      const { status } = await postJson(handler, { v: 1, operation: 'complete-put', file: other, key: signed.key, token: signed.token });
       expect(status).toBe(403);
     }
     vi.useFakeTimers({ now: Date.now() + 3600_000, toFake: ['Date'] });
     try {
-      const late = await call(handler, { v: 1, operation: 'complete-put', file, key: signed.key, token: signed.token });
+      const late = await postJson(handler, { v: 1, operation: 'complete-put', file, key: signed.key, token: signed.token });
       expect(late.status).toBe(403);
     } finally {
       vi.useRealTimers();
@@ -393,10 +361,10 @@ describe('completions bind what was signed', () => {
 describe('messages say what is missing', () => {
   it('names a missing version or operation instead of printing "undefined"', async () => {
     const handler = createSignHandler(base);
-    const noVersion = await call(handler, { operation: 'presign-put', files: [good] });
+    const noVersion = await postJson(handler, { operation: 'presign-put', files: [good] });
     expect(noVersion.body.error.message).toContain('names no version');
     expect(noVersion.text).not.toContain('undefined');
-    const noOperation = await call(handler, { v: 1 });
+    const noOperation = await postJson(handler, { v: 1 });
     expect(noOperation.body.error.message).toContain('names no `operation`');
   });
 });

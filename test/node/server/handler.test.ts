@@ -1,25 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { createSignHandler } from '../../../src/server/index.js';
 import { UploadTokens } from '../../../src/server/token.js';
+import { offlineStore, photoPutHeaders, postJson, TEST_SECRET } from '../../support/sign-handler.js';
 
 const MiB = 1024 * 1024;
 const errors: unknown[] = [];
 // Presigning needs no network; the endpoint below is never contacted except by the storage-failure test.
 const options = {
-  bucket: 'uploads-bucket',
-  region: 'us-east-1',
-  endpoint: 'http://127.0.0.1:9',
-  forcePathStyle: true,
-  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+  ...offlineStore,
   prefix: 'incoming/',
   maxFileSize: 100 * MiB,
-  secret: 'test-secret-test-secret-test-secret-0',
+  secret: TEST_SECRET,
   onError: (error: unknown) => errors.push(error),
 };
 const handler = createSignHandler(options);
 
 const file = { name: 'photo.jpg', size: 1000, type: 'image/jpeg' };
-const tokens = new UploadTokens(new TextEncoder().encode('test-secret-test-secret-test-secret-0'));
+const tokens = new UploadTokens(new TextEncoder().encode(TEST_SECRET));
 const bigFile = { ...file, size: 20 * MiB };
 /** A handle as this server would have issued it at create-multipart (for a 20 MiB file). */
 async function handleFor(key = 'incoming/0f3c/photo.jpg', uploadId = 'abc', size = bigFile.size, partSize = 8 * MiB) {
@@ -28,18 +25,7 @@ async function handleFor(key = 'incoming/0f3c/photo.jpg', uploadId = 'abc', size
 }
 const upload = await handleFor();
 
-async function call(body: unknown, init: RequestInit = {}) {
-  const response = await handler(
-    new Request('http://app.test/api/upload', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-      ...init,
-    }),
-  );
-  const text = await response.text();
-  return { status: response.status, body: JSON.parse(text), text, headers: response.headers };
-}
+const call = (body: unknown) => postJson(handler, body);
 
 describe('createSignHandler', () => {
   it('presigns a PUT under the prefix with Content-Type signed, a short expiry and the time it ends', async () => {
@@ -56,13 +42,7 @@ describe('createSignHandler', () => {
     expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe(
       'cache-control;content-disposition;content-length;content-type;host;if-none-match;x-amz-acl',
     );
-    expect(result.headers).toEqual({
-      'Content-Type': 'image/jpeg',
-      'Content-Disposition': `attachment; filename="photo.jpg"; filename*=UTF-8''photo.jpg`,
-      'Cache-Control': 'private',
-      'x-amz-acl': 'private',
-      'If-None-Match': '*',
-    });
+    expect(result.headers).toEqual(photoPutHeaders);
     const expires = Date.parse(result.expiresAt);
     expect(expires).toBeGreaterThanOrEqual(before + 600_000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 600_000);
@@ -102,16 +82,7 @@ describe('createSignHandler', () => {
 
   it('deals part and file URLs out in turn across the alternate endpoints; creates and completes on the main one', async () => {
     const sharded = createSignHandler({ ...options, alternateEndpoints: ['http://localhost:9', { endpoint: 'http://s3-b.test:9' }] });
-    const ask = async (body: unknown) =>
-      (
-        await sharded(
-          new Request('http://app.test/api/upload', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          }),
-        )
-      ).json();
+    const ask = async (body: unknown) => (await postJson(sharded, body)).body;
     const parts = await ask({ v: 1, operation: 'sign-parts', file: bigFile, upload, partNumbers: [1, 2, 3] });
     expect(parts.parts.map((part: { url: string }) => new URL(part.url).host)).toEqual(['127.0.0.1:9', 'localhost:9', 's3-b.test:9']);
     const puts = await ask({ v: 1, operation: 'presign-put', files: [file, file], post: true });

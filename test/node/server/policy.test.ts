@@ -1,13 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createSignHandler, SignError, type SignHandlerOptions } from '../../../src/server/index.js';
+import { type Handler, offlineStore, postJson as post } from '../../support/sign-handler.js';
 
 const MiB = 1024 * 1024;
 const base: SignHandlerOptions = {
-  bucket: 'b',
-  region: 'us-east-1',
-  endpoint: 'http://127.0.0.1:9',
-  forcePathStyle: true,
-  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+  ...offlineStore,
   secret: 'shared-secret-shared-secret-shared-0',
   onError: false,
 };
@@ -15,17 +12,7 @@ const photo = { name: 'cat.jpg', size: 1000, type: 'image/jpeg' };
 const md5 = 'XUFAKrxLKna5cZ2REBfFkg=='; // md5("hello")
 const sha256 = 'LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=';
 
-async function post(handler: (request: Request) => Promise<Response>, body: unknown, headers: Record<string, string> = {}) {
-  const response = await handler(
-    new Request('http://app.test/api/upload', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    }),
-  );
-  return { status: response.status, body: await response.json() };
-}
-const presign = (handler: (request: Request) => Promise<Response>, files: unknown[], headers?: Record<string, string>) =>
+const presign = (handler: Handler, files: unknown[], headers?: Record<string, string>) =>
   post(handler, { v: 1, operation: 'presign-put', files }, headers);
 
 describe('limits', () => {

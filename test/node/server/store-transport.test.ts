@@ -2,33 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { validateResponse } from '../../../src/protocol/validate-response.js';
 import { createSignHandler } from '../../../src/server/index.js';
 import { STORES, type StoreOption, storageTransport } from '../../../src/server/stores.js';
+import { offlineStore, presignPut, TEST_SECRET } from '../../support/sign-handler.js';
 
 // Presigning needs no network: the endpoint is never contacted.
-const base = {
-  bucket: 'uploads-bucket',
-  region: 'us-east-1',
-  endpoint: 'http://127.0.0.1:9',
-  forcePathStyle: true,
-  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
-  secret: 'test-secret-test-secret-test-secret-0',
-  onError: false as const,
-};
+const base = { ...offlineStore, secret: TEST_SECRET, onError: false as const };
 
 async function presign(store: StoreOption | undefined, post = false) {
   const handler = createSignHandler({ ...base, ...(store ? { store } : {}) });
-  const response = await handler(
-    new Request('http://app.test/api/upload', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        v: 1,
-        operation: 'presign-put',
-        post,
-        files: [{ name: 'a.bin', size: 10, type: 'application/octet-stream' }],
-      }),
-    }),
+  const results: Array<Record<string, unknown>> = await presignPut(
+    handler,
+    [{ name: 'a.bin', size: 10, type: 'application/octet-stream' }],
+    { post },
   );
-  return (await response.json()) as { results: Array<Record<string, unknown>> };
+  return { results };
 }
 
 describe('what the signer tells the browser about the store’s HTTP (issue #14)', () => {
