@@ -42,20 +42,7 @@ const s3OpenMultipartUploads: BrowserCommand<[]> = async () => {
 const s3Requests: BrowserCommand<[]> = async () =>
   sharedProxy()
     .requests()
-    .map((record: S3RequestRecord) => ({
-      method: record.method,
-      path: record.path,
-      host: record.host,
-      partNumber: record.query.partNumber,
-      uploadId: record.query.uploadId,
-      startedAt: record.startedAt,
-      endedAt: record.endedAt,
-      status: record.status,
-      requestBytes: record.requestBytes,
-      fault: record.fault,
-      quirk: record.quirk,
-      formKey: record.formKey,
-    }));
+    .map(({ id, query, ...seen }: S3RequestRecord): SeenRequest => ({ ...seen, partNumber: query.partNumber, uploadId: query.uploadId }));
 
 const s3ResetRequests: BrowserCommand<[]> = async () => {
   sharedProxy().reset();
@@ -140,22 +127,8 @@ export const e2eCommands = {
   configureSigner,
 };
 
-export interface SeenRequest {
-  method: string;
-  path: string;
-  host?: string;
-  partNumber?: string;
-  uploadId?: string;
-  startedAt: number;
-  endedAt?: number;
-  status?: number;
-  requestBytes: number;
-  fault?: string;
-  /** The store-quirks rule that answered instead of RGW. */
-  quirk?: string;
-  /** A refused form POST's `key` field. */
-  formKey?: string;
-}
+/** A request the proxy saw, as the page gets it: the part's number and upload id instead of the query (which holds signatures). */
+export type SeenRequest = Omit<S3RequestRecord, 'id' | 'query'> & { partNumber?: string; uploadId?: string };
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
