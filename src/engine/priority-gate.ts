@@ -2,7 +2,6 @@ import { canceledError } from '../protocol/errors.js';
 
 interface Waiter {
   priority: number;
-  order: number;
   start: () => void;
 }
 
@@ -13,7 +12,7 @@ interface Waiter {
  */
 export abstract class PriorityGate {
   #active = 0;
-  #order = 0;
+  /** In order of arrival. */
   #waiting: Waiter[] = [];
 
   /** Holders now. */
@@ -60,7 +59,6 @@ export abstract class PriorityGate {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         priority,
-        order: this.#order++,
         start: () => {
           signal.removeEventListener('abort', onAbort);
           this.#active++;
@@ -78,14 +76,11 @@ export abstract class PriorityGate {
     });
   }
 
+  /** The lowest priority; of equals, the first to arrive. */
   #startBest(): void {
     let best = 0;
     for (let index = 1; index < this.#waiting.length; index++) {
-      const candidate = this.#waiting[index] as Waiter;
-      const current = this.#waiting[best] as Waiter;
-      if (candidate.priority < current.priority || (candidate.priority === current.priority && candidate.order < current.order)) {
-        best = index;
-      }
+      if ((this.#waiting[index] as Waiter).priority < (this.#waiting[best] as Waiter).priority) best = index;
     }
     const [waiter] = this.#waiting.splice(best, 1);
     waiter?.start();

@@ -8,16 +8,15 @@ export function parseS3Error(xml: string): { code?: string; message?: string } {
   return { code: pick('Code'), message: pick('Message') };
 }
 
-const EXPIRED_CODES = new Set(['ExpiredToken', 'RequestExpired', 'ExpiredRequest']);
-
 /**
  * True when S3 refused a request because its presigned URL expired. AWS names
- * the expiry; Ceph RGW answers a bare AccessDenied, so a 403 for a URL whose
- * own `expiresAt` has (nearly) passed counts too.
+ * the expiry (ExpiredToken, RequestExpired, ExpiredRequest: `storageError`'s
+ * message carries the code); Ceph RGW answers a bare AccessDenied, so a 403
+ * for a URL whose own `expiresAt` has (nearly) passed counts too.
  */
 export function isExpiredUrlError(error: UploadError, request?: SignedRequest, now = Date.now()): boolean {
   if (error.code !== 'storage_refused' || error.status !== 403) return false;
-  if (EXPIRED_CODES.has(error.storageCode ?? '') || /expired/i.test(error.message)) return true;
+  if (/expired/i.test(error.message)) return true;
   return request !== undefined && expiresSoon(request.expiresAt, now);
 }
 

@@ -6,17 +6,11 @@
  * paint and handle input before the work goes on.
  */
 export class TimeSlicer {
-  readonly #budgetMs: number;
   #started = now();
 
-  /** @param budgetMs - work time per slice; well under 50 ms so that a slower machine still stays under it. */
-  constructor(budgetMs = SLICE_BUDGET_MS) {
-    this.#budgetMs = budgetMs;
-  }
-
-  /** Whether this slice has used its time. */
+  /** Whether this slice has used its time (`SLICE_BUDGET_MS`). */
   due(): boolean {
-    return now() - this.#started >= this.#budgetMs;
+    return now() - this.#started >= SLICE_BUDGET_MS;
   }
 
   /** Yields to the browser, then starts a new slice. */
@@ -26,7 +20,10 @@ export class TimeSlicer {
   }
 }
 
-/** Work time per slice, ms: a sixth of the 50 ms long-task line, headroom for a machine several times slower. */
+/**
+ * Work time per slice, ms: well under 50 ms so that a slower machine still stays under it — a sixth of
+ * the long-task line, headroom for a machine several times slower.
+ */
 export const SLICE_BUDGET_MS = 8;
 
 const now = () => (typeof performance === 'undefined' ? Date.now() : performance.now());

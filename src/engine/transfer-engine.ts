@@ -74,10 +74,6 @@ export class TransferEngine {
     this.#signAhead = new SignAheadWindow(Math.max(DEFAULT_SIGN_AHEAD, settings.maxConcurrentRequests * 4));
   }
 
-  get client(): SignClient {
-    return this.settings.client;
-  }
-
   /** How a file of `size` bytes goes up with these settings. */
   plan(size: number): TransferPlan {
     if (size <= this.settings.multipartThreshold) return { multipart: false };

@@ -9,10 +9,7 @@ import type { Operation, ProtocolError, ResponseFor } from './types.js';
  * `undefined is not a function` deep inside a transfer.
  */
 export class MalformedResponseError extends Error {
-  constructor(
-    readonly path: string,
-    expected: string,
-  ) {
+  constructor(path: string, expected: string) {
     super(`\`${path}\` should be ${expected}`);
     this.name = 'MalformedResponseError';
   }

@@ -97,7 +97,10 @@ export function useS3Upload(options: UseS3UploadOptions): UseS3UploadResult {
   const engineOptions = (current: UseS3UploadOptions): UploaderOptions => ({
     ...current,
     // Read on every request: headers given as an object or a function may change between renders.
-    headers: () => resolveHeaders(latest.current.headers),
+    headers: async () => {
+      const { headers } = latest.current;
+      return (typeof headers === 'function' ? headers() : headers) ?? {};
+    },
     metadata: (file) => {
       const { metadata } = latest.current;
       return (typeof metadata === 'function' ? metadata(file) : metadata) ?? {};
@@ -270,11 +273,6 @@ function withProps(defaults: object, props: object | undefined, own: Record<stri
 }
 
 const pendingDestroy = new WeakMap<Uploader, ReturnType<typeof setTimeout>>();
-
-async function resolveHeaders(headers: UploaderOptions['headers']): Promise<HeadersInit> {
-  if (typeof headers === 'function') return headers();
-  return headers ?? {};
-}
 
 /** A text field, or anything editable: a paste there is text for it, not files for us. */
 function isEditable(target: EventTarget | null): boolean {
