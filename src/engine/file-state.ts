@@ -1,7 +1,7 @@
 import type { Body, Meta, UppyFile } from '@uppy/core';
 import type { UploadError } from '../protocol/errors.js';
 
-/** Where a file stands, as the UI shows it. */
+/** Where a file stands, as the UI shows it: `queued` until one of its requests has a connection, then `uploading`. */
 export type FileStatus = 'queued' | 'uploading' | 'paused' | 'complete' | 'error' | 'canceled';
 
 /**
@@ -29,13 +29,35 @@ export function outcomePatch<M extends Meta, B extends Body>(outcome: UploadOutc
   return { [FIELD]: outcome } as WithOutcome as Partial<UppyFile<M, B>>;
 }
 
-/** A file's status: decided here, from the Uppy file alone, and nowhere else. */
+/**
+ * Set while one of the file's storage requests has a connection, since the
+ * file last (re)started: Uppy marks every file of a batch started at once,
+ * though most wait their turn in the request pool.
+ */
+const SENDING = 's3DirectUploadSending';
+type WithSending = { [SENDING]?: true | undefined };
+
+/** Whether a storage request of `file` has had its connection since the file last (re)started. */
+export function isSending(file: object): boolean {
+  return (file as WithSending)[SENDING] === true;
+}
+
+/** The patch for `uppy.setFileState` that marks the file sending, or (with `false`) waiting its turn again. */
+export function sendingPatch<M extends Meta, B extends Body>(sending: boolean): Partial<UppyFile<M, B>> {
+  return { [SENDING]: sending || undefined } as WithSending as Partial<UppyFile<M, B>>;
+}
+
+/**
+ * A file's status: decided here, from the Uppy file alone, and nowhere else.
+ * A file of a running batch is `queued` until a request of its own has a
+ * connection: queued behind others, it is not said to be waiting for one.
+ */
 export function fileStatus(file: UppyFile<Meta, Body>): FileStatus {
   if (file.progress.uploadComplete === true) return 'complete';
   const outcome = outcomeOf(file);
   if (outcome?.canceled) return 'canceled';
   if (outcome?.error) return 'error';
   if (file.isPaused) return 'paused';
-  if (file.progress.uploadStarted) return 'uploading';
+  if (file.progress.uploadStarted && isSending(file)) return 'uploading';
   return 'queued';
 }

@@ -1,7 +1,7 @@
 import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
 import { isCanceled, UploadError } from '../protocol/errors.js';
 import type { FileContext, MultipartHandle } from '../protocol/types.js';
-import { outcomeOf, outcomePatch } from './file-state.js';
+import { isSending, outcomeOf, outcomePatch, sendingPatch } from './file-state.js';
 import { FileTask, type MultipartEntry, type StopReason } from './file-task.js';
 import type { ResumeStore } from './resume-store.js';
 import { TimeSlicer } from './time-slice.js';
@@ -139,6 +139,8 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
           continue;
         }
         if (task.reason) break;
+        // (Re)started: queued until one of its requests has a connection.
+        if (isSending(current)) this.uppy.setFileState(fileId, sendingPatch(false));
         try {
           const body = await this.#transfer(task);
           this.#forgetResumable(task.multipart);
@@ -186,6 +188,10 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
       multipart: entry,
       onCreated: (upload) => this.#remember(entry, upload),
       reported: file.progress.bytesUploaded || 0,
+      onSending: () => {
+        const current = this.uppy.getFile(fileId);
+        if (current && !isSending(current)) this.uppy.setFileState(fileId, sendingPatch(true));
+      },
       onProgress: (bytesUploaded) => {
         const current = this.uppy.getFile(fileId);
         if (!current) return;
