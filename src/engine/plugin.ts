@@ -1,7 +1,7 @@
 import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
 import { isCanceled, UploadError } from '../protocol/errors.js';
 import type { FileContext, MultipartHandle } from '../protocol/types.js';
-import { isSending, outcomeOf, outcomePatch, sendingPatch } from './file-state.js';
+import { outcomeOf, outcomePatch } from './file-state.js';
 import { FileTask, type MultipartEntry, type StopReason } from './file-task.js';
 import type { ResumeStore } from './resume-store.js';
 import { TimeSlicer } from './time-slice.js';
@@ -140,7 +140,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
         }
         if (task.reason) break;
         // (Re)started: queued until one of its requests has a connection.
-        if (isSending(current)) this.uppy.setFileState(fileId, sendingPatch(false));
+        if (outcomeOf(current)) this.uppy.setFileState(fileId, outcomePatch(undefined));
         try {
           const body = await this.#transfer(task);
           this.#forgetResumable(task.multipart);
@@ -190,7 +190,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
       reported: file.progress.bytesUploaded || 0,
       onSending: () => {
         const current = this.uppy.getFile(fileId);
-        if (current && !isSending(current)) this.uppy.setFileState(fileId, sendingPatch(true));
+        if (current && !outcomeOf(current)) this.uppy.setFileState(fileId, outcomePatch({ sending: true }));
       },
       onProgress: (bytesUploaded) => {
         const current = this.uppy.getFile(fileId);

@@ -110,7 +110,7 @@ export class TransferEngine {
       retry: this.settings.retry,
       retryBudget: { remaining: this.settings.fileRetryBudget },
       stallTimeoutMs: this.settings.stallTimeoutMs,
-      ...(job.onSending ? { onSending: job.onSending } : {}),
+      onSending: job.onSending,
       ...(this.settings.checksum ? { checksum: this.settings.checksum } : {}),
       // Never backwards: a retried part's lost bytes are made up before the bar moves again.
       onProgress: (bytes) => {

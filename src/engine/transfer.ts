@@ -51,7 +51,7 @@ export interface TransferContext {
   /** Bytes of this file stored or in flight so far. May dip after a failed attempt; the caller keeps it monotonic. */
   onProgress: (bytesUploaded: number) => void;
   /** Told whenever a storage request of this file got its connection: the file is sending, no longer waiting its turn. */
-  onSending?: () => void;
+  onSending?: (() => void) | undefined;
 }
 
 export interface TransferResult {
