@@ -1,4 +1,4 @@
-import { cloneElement, type Dispatch, Fragment, memo, type ReactElement, type SetStateAction, useEffect, useRef, useState } from 'react';
+import { cloneElement, Fragment, memo, type ReactElement, useEffect, useRef, useState } from 'react';
 import type { RejectedFile } from '../engine/restrictions.js';
 import type { FileStatus, UploadFile, UploadTotals } from '../engine/uploader.js';
 import { formatBytes, formatDuration, formatPercent, formatSpeed } from './format.js';
@@ -122,36 +122,6 @@ const OVERSCAN = 4;
 const ALL_ROWS = 24;
 
 /**
- * What the DOM says of a file list: how far it is scrolled, how much of it
- * shows, and the distance from one row to the next (row and gap), 0 until two
- * rows were laid out (never under SSR or jsdom).
- */
-interface ListLayout {
-  top: number;
-  height: number;
-  pitch: number;
-}
-const UNMEASURED: ListLayout = { top: 0, height: 0, pitch: 0 };
-
-/** Reads the list's layout; the state changes only if a number did. */
-function measure(element: HTMLElement, setLayout: Dispatch<SetStateAction<ListLayout>>): void {
-  const rows = (element.firstElementChild as HTMLElement).children as HTMLCollectionOf<HTMLElement>;
-  // The smallest step between rendered rows: taller rows (an error message) then cover more than estimated, never less.
-  let step = 0;
-  for (let index = 1; index < rows.length; index++) {
-    const distance = (rows[index] as HTMLElement).offsetTop - (rows[index - 1] as HTMLElement).offsetTop;
-    if (index === 1 || distance < step) step = distance;
-  }
-  const top = element.scrollTop;
-  // A scroller that does not scroll (no height limit) shows every row: all are rendered at once, not a few more each frame.
-  const height = element.scrollHeight > element.clientHeight ? element.clientHeight : Number.POSITIVE_INFINITY;
-  setLayout((layout) => {
-    const pitch = step || layout.pitch;
-    return top === layout.top && height === layout.height && pitch === layout.pitch ? layout : { top, height, pitch };
-  });
-}
-
-/**
  * The files, in a scroll container that renders only the rows in view and a
  * few beyond (1000 files cost what 20 do): padding stands in for the others.
  * Each row says where it stands (aria-posinset of aria-setsize), so a screen
@@ -174,13 +144,32 @@ export function FileList({
   locale?: UploaderLocale;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const [{ top, height, pitch }, setLayout] = useState<ListLayout>(UNMEASURED);
+  // What the DOM says: how far the list is scrolled, how much of it shows, and the distance from
+  // one row to the next (row and gap), 0 until two rows were laid out (never under SSR or jsdom).
+  const [top, setTop] = useState(0);
+  const [height, setHeight] = useState(0);
+  const [pitch, setPitch] = useState(0);
+  const measure = () => {
+    const element = scroller.current as HTMLDivElement;
+    const rows = (element.firstElementChild as HTMLElement).children as HTMLCollectionOf<HTMLElement>;
+    // The smallest step between rendered rows: taller rows (an error message) then cover more than estimated, never less.
+    let step = 0;
+    for (let index = 1; index < rows.length; index++) {
+      const distance = (rows[index] as HTMLElement).offsetTop - (rows[index - 1] as HTMLElement).offsetTop;
+      if (index === 1 || distance < step) step = distance;
+    }
+    setTop(element.scrollTop);
+    // A scroller that does not scroll (no height limit) shows every row: all are rendered at once, not a few more a frame.
+    setHeight(element.scrollHeight > element.clientHeight ? element.clientHeight : Number.POSITIVE_INFINITY);
+    if (step) setPitch(step);
+  };
   // Layout is read when a size changed (the scroller's, or the list's: rows added, removed or grown) and on
   // scroll, never after a render that changed no size: a row whose status text changes costs no forced layout.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: measure reads only the ref and sets state
   useEffect(() => {
-    const element = scroller.current as HTMLDivElement;
     if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => measure(element, setLayout));
+    const element = scroller.current as HTMLDivElement;
+    const observer = new ResizeObserver(measure);
     observer.observe(element);
     observer.observe(element.firstElementChild as HTMLElement);
     return () => observer.disconnect();
@@ -191,14 +180,7 @@ export function FileList({
   const end = windowed ? Math.min(count, Math.ceil((top + height) / pitch) + OVERSCAN) : Math.min(count, ALL_ROWS);
   // The padding sits inside the scroller, whose height is capped: on the scroller it would grow it instead.
   return (
-    <div
-      ref={scroller}
-      className="s3u-files"
-      onScroll={(event) => {
-        const scrolled = event.currentTarget.scrollTop;
-        setLayout((layout) => (layout.top === scrolled ? layout : { ...layout, top: scrolled }));
-      }}
-    >
+    <div ref={scroller} className="s3u-files" onScroll={measure}>
       <ul className="s3u-list" aria-label={locale.filesList} style={{ paddingBlock: `${first * pitch}px ${(count - end) * pitch}px` }}>
         {files
           .slice(first, end)
@@ -224,10 +206,12 @@ export function StatusBar({
   // Failed and canceled files are not in the byte totals: with only those left, there is nothing to show.
   if (totals.bytesTotal > 0) parts.push(`${formatBytes(totals.bytesUploaded, code)}\u00a0/ ${formatBytes(totals.bytesTotal, code)}`);
   if (totals.failed > 0) parts.push(locale.failedCount(totals.failed));
-  if (totals.uploading > 0 && totals.waiting) parts.push(locale.waiting);
-  else {
-    if (totals.uploading > 0 && totals.speed > 0) parts.push(formatSpeed(totals.speed, code));
-    if (totals.uploading > 0 && totals.eta !== undefined) parts.push(locale.timeLeft(formatDuration(totals.eta, code)));
+  if (totals.uploading > 0) {
+    if (totals.waiting) parts.push(locale.waiting);
+    else {
+      if (totals.speed > 0) parts.push(formatSpeed(totals.speed, code));
+      if (totals.eta !== undefined) parts.push(locale.timeLeft(formatDuration(totals.eta, code)));
+    }
   }
   return (
     <div className="s3u-status" data-done={(totals.files > 0 && totals.complete === totals.files) || undefined}>
