@@ -543,7 +543,8 @@ export class Uploader {
   /** The same Uppy file object (Uppy replaces it on every change, the outcome included) gives the same UploadFile object, so unchanged rows need not re-render. */
   #toUploadFile(file: UppyFile<UploadMeta, UploadBody>): UploadFile {
     const status = fileStatus(file);
-    // An uploading file's speed changes with time as well as with bytes: its speed is read again at every tick.
+    // An uploading file's speed changes with time as well as with bytes: its view is made again at every tick
+    // (uploading: a request of its own has a connection, so a handful of files, not the whole batch).
     const tick = status === 'uploading' ? this.#tick : 0;
     const cached = this.#fileCache.get(file);
     if (cached && cached.tick === tick) return cached.value;
@@ -555,12 +556,6 @@ export class Uploader {
     if (status === 'uploading') reading = this.#speeds.sample(file.id, bytesUploaded);
     else this.#speeds.forget(file.id);
     const { speed, waiting } = reading;
-    // A tick that changes neither speed nor waiting keeps the view (the rest comes from the same Uppy file):
-    // rows of files that have not moved, or move at the same speed, do not re-render every second.
-    if (cached && cached.value.speed === speed && cached.value.waiting === waiting) {
-      cached.tick = tick;
-      return cached.value;
-    }
     const value: UploadFile = {
       id: file.id,
       name: file.name ?? 'file',

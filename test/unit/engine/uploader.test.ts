@@ -364,31 +364,6 @@ describe('Uploader', () => {
   });
 });
 
-describe('speed ticks', () => {
-  it('remake a file’s view only when its speed or waiting changes, not every second', async () => {
-    const { handlers } = fakeEndpoint();
-    server.use(
-      http.put('http://s3.test/*', () => new Promise<Response>(() => {})),
-      ...handlers,
-    );
-    const { uploader } = start({ formPostMaxSize: 0, maxConcurrentRequests: 1 });
-    const views = new Map<string, Set<object>>();
-    const unsubscribe = uploader.subscribe(() => {
-      for (const view of uploader.getSnapshot().files) {
-        if (view.status === 'uploading') views.set(view.id, (views.get(view.id) ?? new Set()).add(view));
-      }
-    });
-    uploader.addFiles([file('a.txt', 4), file('b.txt', 4), file('c.txt', 4)]);
-    // Four speed ticks with no byte moving: a view is made when the file starts, when its speed is first
-    // known (0), and when it is said to be waiting (3 s) — not at every tick.
-    await new Promise((resolve) => setTimeout(resolve, 4500));
-    unsubscribe();
-    expect(views.size).toBeGreaterThan(0);
-    for (const made of views.values()) expect(made.size).toBeLessThanOrEqual(3);
-    expect(uploader.getSnapshot().files.some((view) => view.waiting)).toBe(true);
-  }, 10_000);
-});
-
 describe('queued and uploading', () => {
   it('a file waiting its turn in a full request pool is queued, never waiting, while another one uploads', async () => {
     const { handlers } = fakeEndpoint();
