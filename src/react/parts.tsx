@@ -53,11 +53,7 @@ export const FileItem = /* @__PURE__ */ memo(function FileItem({
   const details: string[] = [locale.status[status]];
   if (status === 'uploading') {
     details.push(formatPercent(file.progress, code));
-    if (file.waiting) details.push(locale.waiting);
-    else {
-      if (file.speed) details.push(formatSpeed(file.speed, code));
-      if (file.eta !== undefined) details.push(locale.timeLeft(formatDuration(file.eta, code)));
-    }
+    pushRate(details, file, locale);
   }
   // The actions that make sense now, in this order; each button's name says which file it acts on.
   const actions = {
@@ -116,6 +112,19 @@ export const FileItem = /* @__PURE__ */ memo(function FileItem({
   );
 });
 
+/** A row's or the totals' rate: "waiting for the connection" when no byte moved for a while, else speed and time left as known. */
+function pushRate(
+  parts: string[],
+  { waiting, speed, eta }: Pick<UploadFile, 'speed' | 'eta'> & { waiting?: boolean | undefined },
+  locale: UploaderLocale,
+) {
+  if (waiting) parts.push(locale.waiting);
+  else {
+    if (speed) parts.push(formatSpeed(speed, locale.code));
+    if (eta !== undefined) parts.push(locale.timeLeft(formatDuration(eta, locale.code)));
+  }
+}
+
 /** Rows rendered beyond each edge of the visible part: Tab and Shift+Tab find the next row's buttons in the DOM. */
 const OVERSCAN = 4;
 /** Lists this long are rendered whole; longer ones render this many rows until the row height is known (never under SSR or jsdom). */
@@ -159,8 +168,7 @@ export function FileList({
       if (index === 1 || distance < step) step = distance;
     }
     setTop(element.scrollTop);
-    // A scroller that does not scroll (no height limit) shows every row: all are rendered at once, not a few more a frame.
-    setHeight(element.scrollHeight > element.clientHeight ? element.clientHeight : Number.POSITIVE_INFINITY);
+    setHeight(element.clientHeight);
     if (step) setPitch(step);
   };
   // Layout is read when a size changed (the scroller's, or the list's: rows added, removed or grown) and on
@@ -206,13 +214,7 @@ export function StatusBar({
   // Failed and canceled files are not in the byte totals: with only those left, there is nothing to show.
   if (totals.bytesTotal > 0) parts.push(`${formatBytes(totals.bytesUploaded, code)}\u00a0/ ${formatBytes(totals.bytesTotal, code)}`);
   if (totals.failed > 0) parts.push(locale.failedCount(totals.failed));
-  if (totals.uploading > 0) {
-    if (totals.waiting) parts.push(locale.waiting);
-    else {
-      if (totals.speed > 0) parts.push(formatSpeed(totals.speed, code));
-      if (totals.eta !== undefined) parts.push(locale.timeLeft(formatDuration(totals.eta, code)));
-    }
-  }
+  if (totals.uploading > 0) pushRate(parts, totals, locale);
   return (
     <div className="s3u-status" data-done={(totals.files > 0 && totals.complete === totals.files) || undefined}>
       {isOffline && <p className="s3u-status__offline">{locale.offline}</p>}
