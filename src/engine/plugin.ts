@@ -142,6 +142,8 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
           continue;
         }
         if (task.reason) break;
+        // (Re)started: queued until one of its requests has a connection.
+        if (outcomeOf(current)) this.uppy.setFileState(fileId, outcomePatch(undefined));
         try {
           const body = await this.#transfer(task);
           this.#forgetResumable(task.multipart);
@@ -189,6 +191,10 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
       multipart: entry,
       onCreated: (upload) => this.#remember(entry, upload),
       reported: file.progress.bytesUploaded || 0,
+      onSending: () => {
+        const current = this.uppy.getFile(fileId);
+        if (current && !outcomeOf(current)) this.uppy.setFileState(fileId, outcomePatch({ sending: true }));
+      },
       onProgress: (bytesUploaded) => {
         const current = this.uppy.getFile(fileId);
         if (!current) return;

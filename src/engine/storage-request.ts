@@ -21,6 +21,7 @@ export function sendToStorage(
 ): Promise<{ result: SendResult; request: SignedRequest }> {
   const pool = context.storagePool;
   return pool.run(context.priority, signal, async () => {
+    context.onSending?.();
     const signed = await request();
     pool.sawHost(new URL(signed.url).host, signed.transport);
     const stall = new AbortController();

@@ -50,6 +50,8 @@ export interface TransferJob {
   reported?: number;
   /** Bytes stored or in flight: never backwards, at most every `progressIntervalMs` (a file that finishes is complete whatever was last reported). */
   onProgress: (bytesUploaded: number) => void;
+  /** Told whenever a storage request of this file got its connection (a file queued behind others has none yet). */
+  onSending?: () => void;
 }
 
 /**
@@ -104,6 +106,7 @@ export class TransferEngine {
       retry: this.settings.retry,
       retryBudget: { remaining: this.settings.fileRetryBudget },
       stallTimeoutMs: this.settings.stallTimeoutMs,
+      onSending: job.onSending,
       ...(this.settings.checksum ? { checksum: this.settings.checksum } : {}),
       // Never backwards: a retried part's lost bytes are made up before the bar moves again.
       onProgress: (bytes) => {

@@ -50,6 +50,8 @@ export interface TransferContext {
   digest?: (algorithm: ChecksumAlgorithm, blob: Blob) => Promise<string>;
   /** Bytes of this file stored or in flight so far. May dip after a failed attempt; the caller keeps it monotonic. */
   onProgress: (bytesUploaded: number) => void;
+  /** Told whenever a storage request of this file got its connection: the file is sending, no longer waiting its turn. */
+  onSending?: (() => void) | undefined;
 }
 
 export interface TransferResult {

@@ -51,7 +51,7 @@ export interface UploadFile {
   speed?: number;
   /** Seconds left at the smoothed speed, while uploading and bytes move. */
   eta?: number;
-  /** Uploading, but no bytes have moved for 3 s (a held connection, or its turn not come yet): no speed or time left is claimed. */
+  /** Uploading, but no bytes have moved for 3 s (a held connection): no speed or time left is claimed. A file whose turn has not come is `queued`, never waiting. */
   waiting?: true;
 }
 
@@ -61,6 +61,7 @@ export interface UploadTotals {
   bytesUploaded: number;
   /** Between 0 and 1, over the files that are queued, uploading, paused or complete. */
   progress: number;
+  /** Files sending: a request of theirs has a connection (files of the batch waiting their turn are `queued`). */
   uploading: number;
   complete: number;
   failed: number;
@@ -75,6 +76,7 @@ export interface UploadTotals {
 export interface UploaderSnapshot {
   files: readonly UploadFile[];
   totals: UploadTotals;
+  /** A batch is running: files are sending, or waiting their turn for a connection. */
   isUploading: boolean;
   /** The browser is offline; running uploads are paused and resume by themselves when it is back. */
   isOffline: boolean;
@@ -506,7 +508,8 @@ export class Uploader {
   }
 
   #computeSnapshot(): UploaderSnapshot {
-    const files = (this.#uppy?.getFiles() ?? []).map((file) => this.#toUploadFile(file));
+    const uppyFiles = this.#uppy?.getFiles() ?? [];
+    const files = uppyFiles.map((file) => this.#toUploadFile(file));
     const totals: UploadTotals = {
       files: files.length,
       bytesTotal: 0,
@@ -536,13 +539,17 @@ export class Uploader {
     totals.waiting = totals.uploading > 0 && moving === 0;
     if (totals.speed > 0 && remaining > 0 && !totals.waiting) totals.eta = remaining / totals.speed;
     if (totals.uploading > 0) this.#tickSoon();
-    return { files, totals, isUploading: totals.uploading > 0, isOffline: this.#offline, rejected: this.#rejected };
+    // A batch runs while a file of it sends or waits its turn in the request pool (Uppy marked it started).
+    const isUploading =
+      totals.uploading > 0 || files.some((file, index) => file.status === 'queued' && uppyFiles[index]?.progress.uploadStarted);
+    return { files, totals, isUploading, isOffline: this.#offline, rejected: this.#rejected };
   }
 
   /** The same Uppy file object (Uppy replaces it on every change, the outcome included) gives the same UploadFile object, so unchanged rows need not re-render. */
   #toUploadFile(file: UppyFile<UploadMeta, UploadBody>): UploadFile {
     const status = fileStatus(file);
-    // An uploading file's speed changes with time as well as with bytes: its view is made again at every tick.
+    // An uploading file's speed changes with time as well as with bytes: its view is made again at every tick
+    // (uploading: a request of its own has a connection, so a handful of files, not the whole batch).
     const tick = status === 'uploading' ? this.#tick : 0;
     const cached = this.#fileCache.get(file);
     if (cached && cached.tick === tick) return cached.value;

@@ -53,11 +53,7 @@ export const FileItem = /* @__PURE__ */ memo(function FileItem({
   const details: string[] = [locale.status[status]];
   if (status === 'uploading') {
     details.push(formatPercent(file.progress, code));
-    if (file.waiting) details.push(locale.waiting);
-    else {
-      if (file.speed) details.push(formatSpeed(file.speed, code));
-      if (file.eta !== undefined) details.push(locale.timeLeft(formatDuration(file.eta, code)));
-    }
+    pushRate(details, file, locale);
   }
   // The actions that make sense now, in this order; each button's name says which file it acts on.
   const actions = {
@@ -116,6 +112,19 @@ export const FileItem = /* @__PURE__ */ memo(function FileItem({
   );
 });
 
+/** A row's or the totals' rate: "waiting for the connection" when no byte moved for a while, else speed and time left as known. */
+function pushRate(
+  parts: string[],
+  { waiting, speed, eta }: Pick<UploadFile, 'speed' | 'eta'> & { waiting?: boolean | undefined },
+  locale: UploaderLocale,
+) {
+  if (waiting) parts.push(locale.waiting);
+  else {
+    if (speed) parts.push(formatSpeed(speed, locale.code));
+    if (eta !== undefined) parts.push(locale.timeLeft(formatDuration(eta, locale.code)));
+  }
+}
+
 /** Rows rendered beyond each edge of the visible part: Tab and Shift+Tab find the next row's buttons in the DOM. */
 const OVERSCAN = 4;
 /** Lists this long are rendered whole; longer ones render this many rows until the row height is known (never under SSR or jsdom). */
@@ -153,16 +162,26 @@ export function FileList({
     const element = scroller.current as HTMLDivElement;
     const rows = (element.firstElementChild as HTMLElement).children as HTMLCollectionOf<HTMLElement>;
     // The smallest step between rendered rows: taller rows (an error message) then cover more than estimated, never less.
-    let step = pitch;
+    let step = 0;
     for (let index = 1; index < rows.length; index++) {
       const distance = (rows[index] as HTMLElement).offsetTop - (rows[index - 1] as HTMLElement).offsetTop;
       if (index === 1 || distance < step) step = distance;
     }
     setTop(element.scrollTop);
     setHeight(element.clientHeight);
-    setPitch(step);
+    if (step) setPitch(step);
   };
-  useEffect(measure);
+  // Layout is read when a size changed (the scroller's, or the list's: rows added, removed or grown) and on
+  // scroll, never after a render that changed no size: a row whose status text changes costs no forced layout.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: measure reads only the ref and sets state
+  useEffect(() => {
+    if (typeof ResizeObserver === 'undefined') return;
+    const element = scroller.current as HTMLDivElement;
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    observer.observe(element.firstElementChild as HTMLElement);
+    return () => observer.disconnect();
+  }, []);
   const count = files.length;
   const windowed = pitch && count > ALL_ROWS;
   const first = windowed ? Math.max(0, Math.floor(top / pitch) - OVERSCAN) : 0;
@@ -195,11 +214,7 @@ export function StatusBar({
   // Failed and canceled files are not in the byte totals: with only those left, there is nothing to show.
   if (totals.bytesTotal > 0) parts.push(`${formatBytes(totals.bytesUploaded, code)}\u00a0/ ${formatBytes(totals.bytesTotal, code)}`);
   if (totals.failed > 0) parts.push(locale.failedCount(totals.failed));
-  if (totals.uploading > 0 && totals.waiting) parts.push(locale.waiting);
-  else {
-    if (totals.uploading > 0 && totals.speed > 0) parts.push(formatSpeed(totals.speed, code));
-    if (totals.uploading > 0 && totals.eta !== undefined) parts.push(locale.timeLeft(formatDuration(totals.eta, code)));
-  }
+  if (totals.uploading > 0) pushRate(parts, totals, locale);
   return (
     <div className="s3u-status" data-done={(totals.files > 0 && totals.complete === totals.files) || undefined}>
       {isOffline && <p className="s3u-status__offline">{locale.offline}</p>}

@@ -364,6 +364,57 @@ describe('Uploader', () => {
   });
 });
 
+describe('queued and uploading', () => {
+  it('a file waiting its turn in a full request pool is queued, never waiting, while another one uploads', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(
+      http.put('http://s3.test/*', () => new Promise<Response>(() => {})),
+      ...handlers,
+    );
+    const { uploader } = start({ formPostMaxSize: 0, maxConcurrentRequests: 1 });
+    const seenStatuses = new Map<string, Set<string>>();
+    const unsubscribe = uploader.subscribe(() => {
+      for (const view of uploader.getSnapshot().files)
+        seenStatuses.set(view.name, (seenStatuses.get(view.name) ?? new Set()).add(view.status));
+    });
+    uploader.addFiles([file('first.txt', 4), file('second.txt', 4), file('third.txt', 4)]);
+    // The first file's request is held: after 3 s without bytes it is said to be waiting for the connection.
+    await vi.waitFor(() => expect(uploader.getSnapshot().files[0]?.waiting).toBe(true), { timeout: 6000, interval: 50 });
+    unsubscribe();
+    const snapshot = uploader.getSnapshot();
+    expect(snapshot.files.map((view) => [view.name, view.status, view.waiting ?? false])).toEqual([
+      ['first.txt', 'uploading', true],
+      ['second.txt', 'queued', false],
+      ['third.txt', 'queued', false],
+    ]);
+    // Never uploading: they never had a connection.
+    expect([...(seenStatuses.get('second.txt') ?? [])]).toEqual(['queued']);
+    expect(snapshot.totals).toMatchObject({ uploading: 1, waiting: true });
+    expect(snapshot.isUploading).toBe(true);
+  }, 10_000);
+
+  it('the batch is uploading while its files wait their turn, before any has a connection', async () => {
+    const { handlers } = fakeEndpoint();
+    let release: () => void = () => {};
+    const signing = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server.use(
+      http.post(SIGN_URL, async () => {
+        await signing;
+        return HttpResponse.json({ error: { code: 'internal_error', message: 'no', retryable: false } }, { status: 500 });
+      }),
+      ...handlers,
+    );
+    const { uploader } = start({ multipartThreshold: 5 * MiB, partSize: 5 * MiB });
+    uploader.addFiles([file('big.bin', 6 * MiB)]);
+    // Creating the multipart upload (the signer, before any storage request): queued, and the batch runs.
+    await vi.waitFor(() => expect(uploader.getSnapshot().isUploading).toBe(true));
+    expect(uploader.getSnapshot().files[0]?.status).toBe('queued');
+    release();
+  });
+});
+
 describe('destroy', () => {
   it('leaves no timer behind: Uppy’s delayed online-status check does nothing after destroy', () => {
     vi.useFakeTimers();

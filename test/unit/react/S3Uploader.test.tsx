@@ -284,6 +284,21 @@ describe('<S3Uploader>', () => {
     expect(container.querySelector('.s3u-file__status')?.textContent).not.toMatch(/left|\/s/);
   }, 10_000);
 
+  it('a file waiting its turn behind a held one says Waiting, not that it waits for the connection', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(
+      http.put(`${STORAGE}/*`, () => new Promise<Response>(() => {})),
+      ...handlers,
+    );
+    const { container } = render(<S3Uploader signUrl={SIGN_URL} formPostMaxSize={0} maxConcurrentRequests={1} />);
+    await userEvent.upload(input(container), [file('held.txt', 4), file('next.txt', 4)]);
+    const row = (name: string) => within(screen.getByText(name).closest('li') as HTMLElement);
+    await waitFor(() => expect(row('held.txt').getByText('waiting for the connection')).toBeTruthy(), { timeout: 6000 });
+    expect(row('next.txt').getByText('Waiting')).toBeTruthy();
+    expect(row('next.txt').queryByText('waiting for the connection')).toBeNull();
+    expect(row('next.txt').queryByText('Uploading')).toBeNull();
+  }, 10_000);
+
   it('says "tap" on a touch screen, not "click"', async () => {
     const coarse = (query: string) => ({
       matches: query === '(pointer: coarse)',
