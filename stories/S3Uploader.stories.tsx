@@ -283,6 +283,7 @@ export const DarkPage: Story = {
   play: async ({ canvas, canvasElement }) => {
     await uploadThree(canvasElement);
     await waitFor(() => expect(canvas.getAllByText('Uploaded')).toHaveLength(2), patiently);
+    await untilCsvMidway(canvasElement);
     const root = canvasElement.querySelector('.s3u') as HTMLElement;
     // No theme prop: the widget takes the page's.
     await expect(root).not.toHaveAttribute('data-theme');
