@@ -158,6 +158,9 @@ export function FileList({
   const [top, setTop] = useState(0);
   const [height, setHeight] = useState(0);
   const [pitch, setPitch] = useState(0);
+  // The pitch the observer last saw, and where to put the scroll once rows of a new pitch are laid out (the row
+  // that was at the top, or the end): zoom, forced colours or a font change must not move the list's place.
+  const seen = useRef({ pitch: 0, anchor: -1 });
   const measure = () => {
     const element = scroller.current as HTMLDivElement;
     const rows = (element.firstElementChild as HTMLElement).children as HTMLCollectionOf<HTMLElement>;
@@ -167,10 +170,22 @@ export function FileList({
       const distance = (rows[index] as HTMLElement).offsetTop - (rows[index - 1] as HTMLElement).offsetTop;
       if (index === 1 || distance < step) step = distance;
     }
+    const last = seen.current;
+    if (step && last.pitch && step !== last.pitch && element.scrollTop > 0) {
+      last.anchor = element.scrollTop + element.clientHeight >= element.scrollHeight - 1 ? Infinity : element.scrollTop / last.pitch;
+    }
+    if (step) last.pitch = step;
     setTop(element.scrollTop);
     setHeight(element.clientHeight);
     if (step) setPitch(step);
   };
+  useEffect(() => {
+    const { anchor } = seen.current;
+    if (anchor < 0) return;
+    seen.current.anchor = -1;
+    const element = scroller.current as HTMLDivElement;
+    element.scrollTop = anchor === Infinity ? element.scrollHeight : anchor * pitch;
+  }, [pitch]);
   // Layout is read when a size changed (the scroller's, or the list's: rows added, removed or grown) and on
   // scroll, never after a render that changed no size: a row whose status text changes costs no forced layout.
   // biome-ignore lint/correctness/useExhaustiveDependencies: measure reads only the ref and sets state

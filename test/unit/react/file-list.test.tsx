@@ -33,19 +33,27 @@ function fakeLayout() {
       },
     });
   };
+  const row = { pitch: 50 };
   stub(HTMLElement.prototype, 'offsetTop', function () {
-    return Number(this.getAttribute('aria-posinset') ?? 1) * 50;
+    return Number(this.getAttribute('aria-posinset') ?? 1) * row.pitch;
   });
   stub(Element.prototype, 'clientHeight', () => 200);
   stub(Element.prototype, 'scrollHeight', () => 5000);
   stub(Element.prototype, 'scrollTop', () => scroll.top);
+  // What the list writes: the test's scroll position follows.
+  Object.defineProperty(Element.prototype, 'scrollTop', {
+    ...Object.getOwnPropertyDescriptor(Element.prototype, 'scrollTop'),
+    set(value: number) {
+      scroll.top = Math.min(value, 5000 - 200);
+    },
+  });
   const restore = () => {
     for (const [target, name, descriptor] of stubs.reverse()) {
       if (descriptor) Object.defineProperty(target, name, descriptor);
       else delete (target as Record<string, unknown>)[name];
     }
   };
-  return { reads, scroll, restore };
+  return { reads, scroll, row, restore };
 }
 
 /** A ResizeObserver the test triggers by hand (jsdom has none). */
@@ -115,6 +123,31 @@ describe('FileList', () => {
       layout.restore();
     }
   }, 20_000);
+
+  it('keeps its place when the rows change height (zoom, forced colours): the row at the top, or the end', async () => {
+    const layout = fakeLayout();
+    try {
+      const { resize } = fakeResizeObserver();
+      const { container } = render(list(Array.from({ length: 100 }, (_, index) => fileView(index))));
+      const scroller = container.querySelector('.s3u-files') as HTMLElement;
+      await resize();
+      // Row 21 at the top (1000 px at 50 px a row); the rows grow to 60 px: it stays at the top.
+      layout.scroll.top = 1000;
+      fireEvent.scroll(scroller);
+      layout.row.pitch = 60;
+      await resize();
+      expect(layout.scroll.top).toBe(1200);
+      // At the end, the rows shrink back: still at the end.
+      layout.scroll.top = 4800;
+      fireEvent.scroll(scroller);
+      layout.row.pitch = 50;
+      await resize();
+      expect(layout.scroll.top).toBe(4800);
+      expect(screen.getAllByRole('listitem').at(-1)?.getAttribute('aria-posinset')).toBe('100');
+    } finally {
+      layout.restore();
+    }
+  });
 
   it('renders the first rows, unmeasured, where there is no ResizeObserver (jsdom, old browsers)', () => {
     vi.stubGlobal('ResizeObserver', undefined);
