@@ -432,6 +432,36 @@ describe('destroy', () => {
   });
 });
 
+describe('destroy stops everything', () => {
+  it('a signing answer that arrives after destroy starts no upload request', async () => {
+    const { log, handlers } = fakeEndpoint();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held = 0;
+    server.use(
+      http.post(SIGN_URL, async ({ request }) => {
+        const body = (await request.clone().json()) as { operation: string };
+        if (body.operation === 'sign-parts' || body.operation === 'presign-put') {
+          held++;
+          await gate;
+        }
+        return undefined;
+      }),
+      ...handlers,
+    );
+    const { uploader } = start({ multipartThreshold: 5 * MiB, persist: false });
+    uploader.addFiles([file('big.bin', 12 * MiB), file('small.txt', 1000)]);
+    await expect.poll(() => held).toBe(2);
+    uploader.destroy();
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Without the destroy, the same answers start three PUTs (two parts and the small file).
+    expect(log.puts).toEqual([]);
+  });
+});
+
 describe('leaving the page', () => {
   it('aborts open multipart uploads on pagehide when persist is off', async () => {
     const { log, handlers } = fakeEndpoint();
