@@ -57,8 +57,11 @@ function dashboardInput(container: HTMLElement): HTMLInputElement | undefined {
 export async function choose(uppy: AppUppy, container: HTMLElement, files: File[]) {
   // With files in the list, the Dashboard shows its chooser behind "Add more".
   if (!dashboardInput(container)) await userEvent.click(button(container, /^Add more/));
-  const input = dashboardInput(container);
-  if (!input) throw new Error('The Dashboard has no file input');
+  // The Dashboard (Preact) renders the chooser's panel after the click, not within it.
+  await expect
+    .poll(() => dashboardInput(container), { timeout: 15_000, interval: 50, message: 'The Dashboard has no file input' })
+    .toBeDefined();
+  const input = dashboardInput(container) as HTMLInputElement;
   const transfer = new DataTransfer();
   for (const file of files) transfer.items.add(file);
   input.files = transfer.files;
