@@ -4,7 +4,7 @@ import { isCanceled, UploadError } from '../protocol/errors.js';
 import type { FileContext, MultipartHandle } from '../protocol/types.js';
 import { outcomeOf, outcomePatch } from './file-state.js';
 import { FileTask, type MultipartEntry, type StopReason } from './file-task.js';
-import type { ResumeStore } from './resume-store.js';
+import type { ResumeRecord, ResumeStore } from './resume-store.js';
 import { TimeSlicer } from './time-slice.js';
 import { TransferEngine, type TransferSettings } from './transfer-engine.js';
 import { browserSend } from './xhr.js';
@@ -276,12 +276,14 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     const store = this.opts.persist?.store;
     if (!store) return;
     const maxAge = this.opts.persist?.maxAgeMs ?? DEFAULT_PERSIST_MAX_AGE_MS;
-    for (const record of await store.all().catch(() => [])) {
+    const records: unknown = await store.all().catch(() => []);
+    // A store (an app's own, or one another version wrote) may answer anything: only a list is read.
+    for (const record of Array.isArray(records) ? (records as Array<Partial<ResumeRecord> | null>) : []) {
       // A record another version wrote, or one tampered with, has no age to trust: it goes, unread.
-      const age = Date.now() - record?.createdAt;
+      const age = Date.now() - (record?.createdAt as number);
       if (age <= maxAge) continue;
-      await store.delete(record?.fingerprint).catch(() => undefined);
-      if (age > maxAge && record.file && record.upload) await this.#abort(record.file, record.upload);
+      await store.delete(record?.fingerprint as string).catch(() => undefined);
+      if (age > maxAge && record?.file && record.upload) await this.#abort(record.file, record.upload);
     }
   }
 

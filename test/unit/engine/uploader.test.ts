@@ -1,6 +1,6 @@
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createUploader, type FileResult, MemoryResumeStore, type Uploader, type UploaderOptions } from '../../../src/index.js';
+import { createUploader, type FileResult, MemoryResumeStore, type ResumeStore, type Uploader, type UploaderOptions } from '../../../src/index.js';
 import { fakeEndpoint, SIGN_URL } from '../fake-endpoint.js';
 import { server } from '../msw-server.js';
 
@@ -575,6 +575,33 @@ describe('persist: records the store should not hold', () => {
       uploader.subscribe(() => {});
       await expect.poll(async () => (await store.all()).length, { timeout: 5000 }).toBe(0);
       await expect.poll(() => log.calls.filter((call) => call.operation === 'abort-multipart').length).toBe(1);
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+
+  it('a store that answers null entries or no list at all: what can be read is purged, the rest is skipped, nothing rejects unhandled', async () => {
+    const upload = { key: 'k', uploadId: 'u', partSize: 5 * MiB, token: 't' };
+    const old = { fingerprint: 'old', file: { name: 'y', size: 1, type: '' }, upload, createdAt: Date.now() - 2 * 86_400_000 };
+    const answers: unknown[] = [[null, 'text', 42, old], undefined];
+    const deleted: unknown[] = [];
+    const odd = (): ResumeStore => ({
+      get: async () => undefined,
+      put: async () => {},
+      delete: async (fingerprint) => void deleted.push(fingerprint),
+      all: async () => answers.shift() as never,
+    });
+    const { log, handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      for (let run = 0; run < 2; run++) start({ persist: { store: odd() } }).uploader.subscribe(() => {});
+      await expect.poll(() => log.calls.filter((call) => call.operation === 'abort-multipart').length).toBe(1);
+      await expect.poll(() => answers.length).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(deleted).toContain('old');
       expect(unhandled).not.toHaveBeenCalled();
     } finally {
       process.off('unhandledRejection', unhandled);
