@@ -1,6 +1,13 @@
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createUploader, type FileResult, MemoryResumeStore, type ResumeStore, type Uploader, type UploaderOptions } from '../../../src/index.js';
+import {
+  createUploader,
+  type FileResult,
+  MemoryResumeStore,
+  type ResumeStore,
+  type Uploader,
+  type UploaderOptions,
+} from '../../../src/index.js';
 import { fakeEndpoint, SIGN_URL } from '../fake-endpoint.js';
 import { server } from '../msw-server.js';
 
