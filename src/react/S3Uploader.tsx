@@ -73,7 +73,8 @@ export function S3Uploader({ className, locale: chosen, label, theme, size = 'de
               onCancel={upload.cancel}
               onRetry={upload.retry}
               onRemove={upload.remove}
-              onPause={upload.pause}
+              // Files waiting their turn in a running batch can be held back too; before any upload runs there is nothing to pause.
+              onPause={upload.isUploading ? upload.pause : undefined}
               onResume={upload.resume}
               locale={locale}
             />

@@ -24,6 +24,7 @@ export interface FileItemProps {
   onCancel: (id: string) => void;
   onRetry: (id: string) => void;
   onRemove: (id: string) => void;
+  /** Offered for an uploading file, and for a queued one: pass it only while a batch runs (as `<S3Uploader>` does) to hold back files waiting their turn. */
   onPause?: (id: string) => void;
   onResume?: (id: string) => void;
   locale?: UploaderLocale;
@@ -57,7 +58,7 @@ export const FileItem = /* @__PURE__ */ memo(function FileItem({
   }
   // The actions that make sense now, in this order; each button's name says which file it acts on.
   const actions = {
-    pause: status === 'uploading' && onPause,
+    pause: (status === 'uploading' || status === 'queued') && onPause,
     resume: status === 'paused' && onResume,
     cancel: active && onCancel,
     retry: (status === 'error' || status === 'canceled') && onRetry,

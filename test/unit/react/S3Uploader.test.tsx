@@ -231,6 +231,48 @@ describe('<S3Uploader>', () => {
     expect(document.activeElement).toBe(screen.getByRole('button', { name: /Drop files here/ }));
   });
 
+  it('a file waiting its turn in a running batch can be paused, stays held while the others finish, and resumes', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { handlers } = fakeEndpoint();
+    server.use(
+      http.put(`${STORAGE}/uploads/first.txt`, async () => {
+        await held;
+        return new HttpResponse(null, { status: 200, headers: { ETag: '"first"', 'Access-Control-Expose-Headers': 'ETag' } });
+      }),
+      ...handlers,
+    );
+    const onComplete = vi.fn();
+    const { container } = render(<S3Uploader signUrl={SIGN_URL} maxConcurrentRequests={1} onComplete={onComplete} />);
+    await userEvent.upload(input(container), [file('first.txt', 10), file('second.txt', 10), file('third.txt', 10)]);
+    const row = (name: string) => screen.getByText(name).closest('li') as HTMLElement;
+    // Queued behind the held file, not started: it is still the user's to hold back.
+    const pause = await screen.findByRole('button', { name: 'Pause third.txt' });
+    expect(row('third.txt').dataset.status).toBe('queued');
+    await userEvent.click(pause);
+    await waitFor(() => expect(row('third.txt').dataset.status).toBe('paused'));
+    expect(screen.getByRole('button', { name: 'Resume third.txt' })).toBeTruthy();
+    release();
+    await waitFor(() => expect(row('second.txt').dataset.status).toBe('complete'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(row('third.txt').dataset.status).toBe('paused');
+    await userEvent.click(screen.getByRole('button', { name: 'Resume third.txt' }));
+    await waitFor(() => expect(row('third.txt').dataset.status).toBe('complete'));
+    await waitFor(() => expect(onComplete).toHaveBeenCalled());
+  });
+
+  it('a queued file offers no Pause before any upload runs (autoUpload off): there is nothing to hold back yet', async () => {
+    const { handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const { container } = render(<S3Uploader signUrl={SIGN_URL} autoUpload={false} />);
+    await userEvent.upload(input(container), [file('later.txt', 10)]);
+    await screen.findByText('later.txt');
+    expect(screen.queryByRole('button', { name: 'Pause later.txt' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Cancel later.txt' })).toBeTruthy();
+  });
+
   it('keeps focus in the row when its actions change: Pause, Resume, Cancel, Retry, and Dismiss goes to the drop area', async () => {
     let hold = true;
     const { handlers } = fakeEndpoint((request) =>
