@@ -3,11 +3,12 @@ import { SignError } from './errors.js';
 
 /**
  * A MIME type with optional parameters (RFC 6838 token characters; quoted
- * values of visible ASCII and spaces only, so nothing signed into a header
- * can carry CR, LF, NUL or another control character).
+ * values of visible ASCII and spaces only, and only spaces around the `;`,
+ * so nothing signed into a header can carry CR, LF, TAB, NUL or another
+ * control character).
  */
 export const MIME_TYPE =
-  /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}(\s*;\s*[a-z0-9!#$&^_.+-]+=("[\x20\x21\x23-\x5b\x5d-\x7e]*"|[a-z0-9!#$&^_.+-]+))*$/i;
+  /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}( *; *[a-z0-9!#$&^_.+-]+=("[\x20\x21\x23-\x5b\x5d-\x7e]*"|[a-z0-9!#$&^_.+-]+))*$/i;
 
 /** The type a file is stored as when nothing better is allowed: browsers download it rather than render it. */
 export const INERT_TYPE = 'application/octet-stream';

@@ -183,6 +183,10 @@ describe('the signed Content-Type is one the rules allow for the name (README li
     ['page.html', 'text/html'],
     ['photo.jpg', 'text/html'],
     ['photo.jpg', ''],
+    // Whitespace around a parameter's `;` is spaces only: CR, LF or TAB would be signed into a header.
+    ['photo.png', 'image/png\r\n; a=b'],
+    ['photo.png', 'image/png\n;x-amz-acl=public-read'],
+    ['photo.png', 'image/png\t; charset=utf-8'],
   ])('refuses %s declared %j (415)', async (name, type) => {
     const result = await sign(name, type);
     expect(result).toMatchObject({ ok: false, error: { code: 'type_not_allowed' } });
