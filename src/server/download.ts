@@ -1,7 +1,8 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { MAX_EXPIRES_IN } from '../protocol/limits.js';
-import { isUnderPrefix, normalizePrefix, sanitizeFileName } from './keys.js';
+import { MIME_TYPE } from './content-type.js';
+import { grantedPrefix, isUnderPrefix, sanitizeFileName } from './keys.js';
 import { createS3Client, type StorageOptions } from './s3-client.js';
 import { hasControlCharacter, isWellFormed } from './text.js';
 
@@ -18,6 +19,9 @@ export interface PresignDownloadOptions {
   /**
    * Only keys under this prefix are signed (e.g. the caller's own
    * `users/<id>`): a key from a request cannot reach another user's file.
+   * Written as segments without a leading or trailing `/` (`users/42`); a
+   * prefix with an empty, `.` or `..` segment (`users/` from an empty id) is
+   * refused, never widened to its parent.
    */
   prefix?: string | undefined;
 }
@@ -38,8 +42,22 @@ export async function presignDownload(storage: StorageOptions, options: PresignD
   ) {
     throw new TypeError('presignDownload: `key` must be a well-formed object key of 1 to 1024 bytes, without control characters.');
   }
-  if (options.prefix !== undefined && !isUnderPrefix(key, normalizePrefix(options.prefix))) {
-    throw new RangeError(`presignDownload: the key is outside the prefix "${options.prefix}".`);
+  if (options.prefix !== undefined) {
+    const prefix = grantedPrefix(options.prefix);
+    if (prefix === undefined) {
+      throw new TypeError(
+        'presignDownload: `prefix` must be segments like "users/42": not empty, no leading or trailing "/", no empty, "." or ".." segment, no hidden characters.',
+      );
+    }
+    if (!isUnderPrefix(key, prefix)) throw new RangeError(`presignDownload: the key is outside the prefix "${prefix}".`);
+  }
+  const { disposition = 'attachment', contentType } = options;
+  if (disposition !== 'attachment' && disposition !== 'inline') {
+    throw new TypeError('presignDownload: `disposition` must be "attachment" or "inline".');
+  }
+  // Signed into the answer's headers: a MIME type, never CR, LF or another control character.
+  if (contentType !== undefined && !(typeof contentType === 'string' && MIME_TYPE.test(contentType))) {
+    throw new TypeError('presignDownload: `contentType` must be a MIME type such as "application/pdf".');
   }
   const expiresIn = options.expiresIn ?? 300;
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
@@ -51,8 +69,8 @@ export async function presignDownload(storage: StorageOptions, options: PresignD
     new GetObjectCommand({
       Bucket: storage.bucket,
       Key: key,
-      ResponseContentDisposition: contentDisposition(options.disposition ?? 'attachment', filename),
-      ...(options.contentType ? { ResponseContentType: options.contentType } : {}),
+      ResponseContentDisposition: contentDisposition(disposition, filename),
+      ...(contentType ? { ResponseContentType: contentType } : {}),
     }),
     { expiresIn },
   );

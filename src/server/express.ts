@@ -1,5 +1,5 @@
 import type { SignHandler } from './handler.js';
-import { type NodeRequestLike, type NodeResponseLike, sendFetchResponse, toFetchRequest } from './node.js';
+import { answer, type NodeRequestLike, type NodeResponseLike, sendFetchResponse } from './node.js';
 
 /** What the adapter reads from Express's `req` (Express 4 or 5, Connect); Express's `Request` has all of it. */
 export type ExpressLikeRequest = NodeRequestLike;
@@ -21,6 +21,6 @@ export type ExpressLikeHandler = (request: ExpressLikeRequest, response: Express
  */
 export function toExpressHandler(handler: SignHandler): ExpressLikeHandler {
   return (request, response, next) => {
-    (async () => sendFetchResponse(response, await handler(toFetchRequest(request))))().catch(next);
+    (async () => sendFetchResponse(response, await answer(handler, request)))().catch(next);
   };
 }

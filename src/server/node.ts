@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorResponse, SignError } from './errors.js';
 import type { SignHandler } from './handler.js';
 
 /**
@@ -35,13 +36,34 @@ export interface NodeResponseLike {
 export function toNodeListener(handler: SignHandler): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   return async (request, response) => {
     try {
-      await sendFetchResponse(response, await handler(toFetchRequest(request)));
+      await sendFetchResponse(response, await answer(handler, request));
     } catch {
       // The handler answers its own errors; this is only for a broken connection.
       if (!response.headersSent) response.statusCode = 500;
       response.end();
     }
   };
+}
+
+/**
+ * The handler's answer to a Node request. A request that cannot become a
+ * Fetch `Request` — a method Fetch forbids (TRACE, TRACK, CONNECT), a Host
+ * that is no host name, a parsed body nested too deep to serialise — is
+ * answered here, as the handler would: 405 for a method other than POST, else 400.
+ */
+export async function answer(handler: SignHandler, request: NodeRequestLike): Promise<Response> {
+  let fetchRequest: Request;
+  try {
+    fetchRequest = toFetchRequest(request);
+  } catch {
+    if (request.method !== 'POST') {
+      const refusal = errorResponse(new SignError(405, 'method_not_allowed', 'Use POST; this endpoint answers nothing else.'));
+      refusal.headers.set('allow', 'POST');
+      return refusal;
+    }
+    return errorResponse(new SignError(400, 'invalid_request', 'The request could not be read (its Host, URL or body).'));
+  }
+  return handler(fetchRequest);
 }
 
 /** Headers that describe the bytes on the wire, not a body rebuilt from `req.body`. */
@@ -66,7 +88,8 @@ export function toFetchRequest(request: NodeRequestLike): Request {
   const parsed = parsedBody(request);
   if (parsed !== undefined) {
     for (const name of WIRE_HEADERS) headers.delete(name);
-    if (parsed.json) headers.set('content-type', 'application/json');
+    // The declared Content-Type stays: a parser set to read any type as JSON (`express.json({ type: '*/*' })`)
+    // must not turn a cross-site text/plain form post into a request the handler takes (it answers 415).
     return new Request(url, { method, headers, body: parsed.body });
   }
   if (drained(request)) {
@@ -89,14 +112,14 @@ export async function sendFetchResponse(response: NodeResponseLike, fetchRespons
 }
 
 /** The body a parser left in `req.body`, or undefined when the bytes are still in the stream. */
-function parsedBody(request: NodeRequestLike): { body: string | Uint8Array<ArrayBuffer>; json: boolean } | undefined {
+function parsedBody(request: NodeRequestLike): { body: string | Uint8Array<ArrayBuffer> } | undefined {
   const body = request.body;
   if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string') return { body, json: false };
-  if (body instanceof Uint8Array) return { body: new Uint8Array(body), json: false };
+  if (typeof body === 'string') return { body };
+  if (body instanceof Uint8Array) return { body: new Uint8Array(body) };
   // body-parser 1.x (Express 4) sets `req.body = {}` before deciding not to parse: the bytes are still unread then.
   if (typeof body === 'object' && Object.keys(body).length === 0 && !drained(request)) return undefined;
-  return { body: JSON.stringify(body), json: true };
+  return { body: JSON.stringify(body) };
 }
 
 /** Whether the request stream has been read to its end (what body-parser's `on-finished` check looks at). */

@@ -14,6 +14,19 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  */
 const INVISIBLE = /[\p{Cf}\u115f\u1160\u3164\uffa0\u2800]/gu;
 
+/**
+ * A client's value as an error message may quote it: a string, number,
+ * boolean or null in JSON (cut to 40 characters), anything else by its kind.
+ * Never serialises a structure, which a hostile body can nest beyond the stack's depth.
+ */
+export function quoted(value: unknown): string {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+    const text = JSON.stringify(value);
+    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  }
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
 /** Replaces each lone surrogate with U+FFFD (String.prototype.toWellFormed, for runtimes before ES2024). */
 export function toWellFormed(text: string): string {
   return text.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');

@@ -27,6 +27,8 @@ export class UploadTokens {
     const expires = Number.parseInt(match[1] as string, 36);
     if (!(expires * 1000 > Date.now())) return false;
     const signature = fromBase64url(match[2] as string);
+    // One token, one spelling: a leading zero, or other bits in the last character's two unused ones, is not this token.
+    if (expires.toString(36) !== match[1] || base64url(signature) !== match[2]) return false;
     return crypto.subtle.verify('HMAC', await this.#key, signature as BufferSource, encode(expires, fields) as BufferSource);
   }
 }

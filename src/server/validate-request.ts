@@ -2,7 +2,7 @@ import { type Detail, type Dialect, either, isRecord } from '../protocol/schema.
 import { fileContext, REQUESTS } from '../protocol/schema-requests.js';
 import { type FileContext, type Operation, PROTOCOL_VERSION, type PresignPutRequest, type SignRequest } from '../protocol/types.js';
 import { invalid, SignError } from './errors.js';
-import { isWellFormed } from './text.js';
+import { isWellFormed, quoted } from './text.js';
 
 /**
  * A request as the handler receives it: a `presign-put` batch keeps each
@@ -62,7 +62,7 @@ export function validateRequest(body: unknown): ParsedRequest {
       'unsupported_version',
       object.v === undefined
         ? `This endpoint speaks protocol version ${PROTOCOL_VERSION}; the request names no version (\`v\`).`
-        : `This endpoint speaks protocol version ${PROTOCOL_VERSION}; the request says ${JSON.stringify(object.v)}.`,
+        : `This endpoint speaks protocol version ${PROTOCOL_VERSION}; the request says ${quoted(object.v)}.`,
       'v',
     );
   }
@@ -71,7 +71,7 @@ export function validateRequest(body: unknown): ParsedRequest {
     throw new SignError(
       400,
       'unknown_operation',
-      `${operation === undefined ? 'The request names no `operation`' : `Unknown operation ${JSON.stringify(operation)}`}; expected one of ${OPERATIONS.join(', ')}.`,
+      `${operation === undefined ? 'The request names no `operation`' : `Unknown operation ${quoted(operation)}`}; expected one of ${OPERATIONS.join(', ')}.`,
       'operation',
     );
   }

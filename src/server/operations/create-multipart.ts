@@ -9,6 +9,8 @@ export const createMultipart: OperationHandler<'create-multipart'> = async (cont
   const { store, limits, bucket } = context;
   const checksum = context.options.checksum;
   checkLimits(file, limits, 'file');
+  // S3 cannot complete a multipart upload without a part, and a part of nothing is no part: an empty file is one PUT.
+  if (file.size === 0) throw invalid('file.size', `"${file.name}" is empty: send it with presign-put, not in parts.`);
   const partSize = choosePartSize(file.size, request.partSize, store);
   if (partCount(file.size, partSize) > limits.maxParts) {
     throw invalid('file.size', `"${file.name}" would need more than ${limits.maxParts} parts.`, 'file_too_large');
