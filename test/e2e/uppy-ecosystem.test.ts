@@ -203,16 +203,16 @@ const restorable: Partial<S3DirectUploadOptions> = {
 };
 
 /**
- * An app with Golden Retriever uploads `files`; the page reloads while the
- * second part of `multipart` is on its way (its first stored), after
- * `beforeReload`; a new app comes up from what the browser kept and shows
+ * An app with Golden Retriever uploads `files` (`beforeUpload` runs once
+ * they are chosen); the page reloads while the second part of `multipart` is
+ * on its way (its first stored), after `beforeReload`; a new app comes up from what the browser kept and shows
  * the restored session. Everything sent to S3 after the reload is in the
  * proxy's records; the old page's first part and upload id are returned.
  */
 async function reloadedMidUpload(
   files: File[],
   multipart: File,
-  { beforeReload }: { beforeReload?: (app: AppUppy) => Promise<void> } = {},
+  { beforeUpload, beforeReload }: { beforeUpload?: (app: AppUppy) => void; beforeReload?: (app: AppUppy) => Promise<void> } = {},
 ) {
   const id = `golden-${crypto.randomUUID()}`;
   const withGoldenRetriever = { id, extend: (app: AppUppy) => app.use(GoldenRetriever) };
@@ -220,6 +220,7 @@ async function reloadedMidUpload(
   await commands.s3SetLatency({ bytesPerSecondPerConnection: MiB });
   const before = mount(restorable, withGoldenRetriever);
   await choose(before.uppy, before.root, files);
+  beforeUpload?.(before.uppy);
   await pressUpload(before.root);
   await expect.poll(async () => (await storedParts()).map((part) => part.partNumber), patiently).toEqual(['1']);
   await beforeReload?.(before.uppy);
@@ -313,6 +314,52 @@ describe('S3DirectUpload with Uppy’s Golden Retriever (Chromium → Ceph RGW)'
     expect(after.completed[0]?.successful?.map((file) => file.name)).toEqual([large.name]);
     await expectStored(after.uppy, large.name, large);
     // Continued, not restarted: the same multipart upload, only parts 2 and 3 sent.
+    expect(partPuts(await commands.s3Requests()).map((request) => [request.partNumber, request.uploadId])).toEqual([
+      ['2', uploadId],
+      ['3', uploadId],
+    ]);
+    expect(await commands.s3OpenMultipartUploads()).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  /*
+   * The Dashboard keeps its Upload button disabled while a ghost is listed,
+   * but an app's own control (or code) may confirm the restored session
+   * first, as the Dashboard's button does: `emit('restore-confirmed')`. The
+   * rest of the batch goes on; the ghost has no bytes to send, so it waits
+   * for them — nothing sent for it, no error, the batch not complete — and,
+   * once added again, continues its multipart upload and the batch completes.
+   */
+  it('a ghost whose restored upload starts before it is added again waits for its bytes, then continues its multipart upload', async () => {
+    const large = randomFile('footage.bin', 12 * MiB);
+    const small = randomFile('notes.txt', 64 * 1024, 'text/plain');
+    // The user paused the small file before the upload: it is part of the upload the reload interrupts, not yet sent.
+    const { after, multipartId, uploadId } = await reloadedMidUpload([large, small], large, {
+      beforeUpload: (before) => before.pauseResume(uppyFile(before, small.name)?.id as string),
+      beforeReload: async (before) => {
+        expect(uppyFile(before, small.name)?.progress.uploadComplete).toBe(false);
+      },
+    });
+    const errors = uploadErrors(after.uppy);
+    expect(uppyFile(after.uppy, large.name)).toMatchObject({ id: multipartId, isGhost: true });
+    expect(uppyFile(after.uppy, small.name)).toMatchObject({ isGhost: false, progress: { uploadComplete: false } });
+
+    after.uppy.emit('restore-confirmed');
+    await expect.poll(() => uppyFile(after.uppy, small.name)?.progress.uploadComplete, patiently).toBe(true);
+    await expectStored(after.uppy, small.name, small);
+    // The ghost waits: nothing sent for it, no error, still a ghost, and the batch is not over.
+    expect(partPuts(await commands.s3Requests())).toEqual([]);
+    const waiting = uppyFile(after.uppy, large.name);
+    expect(waiting).toMatchObject({ isGhost: true, progress: { uploadComplete: false } });
+    expect(waiting?.error ?? null).toBeNull();
+    expect(errors).toEqual([]);
+    expect(after.completed).toEqual([]);
+
+    await choose(after.uppy, after.root, [pickedAgain(large)]);
+    await expect.poll(() => after.completed.length, patiently).toBe(1);
+    expect(after.completed[0]?.failed ?? []).toEqual([]);
+    expect(after.completed[0]?.successful?.map((file) => file.name).sort()).toEqual([large.name, small.name].sort());
+    await expectStored(after.uppy, large.name, large);
     expect(partPuts(await commands.s3Requests()).map((request) => [request.partNumber, request.uploadId])).toEqual([
       ['2', uploadId],
       ['3', uploadId],
