@@ -142,6 +142,11 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
           continue;
         }
         if (task.reason) break;
+        // A ghost (Golden Retriever restored it without its bytes) has nothing to send: it waits until the user adds it again.
+        if (current.isGhost) {
+          await this.#untilAddedAgain(task);
+          continue;
+        }
         // (Re)started: queued until one of its requests has a connection.
         if (outcomeOf(current)) this.uppy.setFileState(fileId, outcomePatch(undefined));
         try {
@@ -170,6 +175,24 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     } finally {
       task.running = false;
     }
+  }
+
+  /** Resolves when Uppy gives the ghost its bytes back (the same file added again), or when the task is stopped. */
+  #untilAddedAgain(task: FileTask): Promise<void> {
+    const signal = task.controller.signal;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.uppy.off('file-added', onAdded);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const onAdded = (file: { id: string }) => {
+        if (file.id === task.id) done();
+      };
+      if (signal.aborted) return resolve();
+      this.uppy.on('file-added', onAdded);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   async #transfer(task: FileTask): Promise<UploadBody> {

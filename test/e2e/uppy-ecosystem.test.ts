@@ -187,7 +187,14 @@ function reload(app: AppUppy) {
   apps.splice(apps.indexOf(app), 1);
 }
 
-/** Golden Retriever keeps blobs of up to 10 MiB in IndexedDB: multipart files here are 9 MiB, in parts of 5 + 4 MiB. */
+/** Golden Retriever keeps a file's blob in IndexedDB only up to this size (its `indexedDB.maxFileSize`, 10 MiB by default). */
+const GOLDEN_RETRIEVER_MAX_FILE_SIZE = 10 * MiB;
+
+/**
+ * Multipart from 5 MiB, in parts of 5 MiB, one request at a time: a 9 MiB
+ * file (parts of 5 + 4 MiB) comes back from Golden Retriever with its bytes,
+ * a 12 MiB one (5 + 5 + 2 MiB) as a ghost.
+ */
 const restorable: Partial<S3DirectUploadOptions> = {
   persist: true,
   multipartThreshold: 5 * MiB,
@@ -196,34 +203,45 @@ const restorable: Partial<S3DirectUploadOptions> = {
 };
 
 /**
- * An app with Golden Retriever uploads `files`; the page reloads while the
- * second part of `multipart` is on its way (its first stored), after
- * `beforeReload`; a new app comes up from what the browser kept and shows
+ * An app with Golden Retriever uploads `files` (`beforeUpload` runs once
+ * they are chosen); the page reloads while the second part of `multipart` is
+ * on its way (its first stored), after `beforeReload`; a new app comes up from what the browser kept and shows
  * the restored session. Everything sent to S3 after the reload is in the
  * proxy's records; the old page's first part and upload id are returned.
  */
-async function reloadedMidUpload(files: File[], multipart: File, beforeReload?: (app: AppUppy) => Promise<void>) {
+async function reloadedMidUpload(
+  files: File[],
+  multipart: File,
+  { beforeUpload, beforeReload }: { beforeUpload?: (app: AppUppy) => void; beforeReload?: (app: AppUppy) => Promise<void> } = {},
+) {
   const id = `golden-${crypto.randomUUID()}`;
   const withGoldenRetriever = { id, extend: (app: AppUppy) => app.use(GoldenRetriever) };
   // Slow enough that the reload comes while the second part is on its way.
   await commands.s3SetLatency({ bytesPerSecondPerConnection: MiB });
   const before = mount(restorable, withGoldenRetriever);
   await choose(before.uppy, before.root, files);
+  beforeUpload?.(before.uppy);
   await pressUpload(before.root);
   await expect.poll(async () => (await storedParts()).map((part) => part.partNumber), patiently).toEqual(['1']);
   await beforeReload?.(before.uppy);
-  // Golden Retriever has written down the running upload and the multipart file's blob.
+  // Golden Retriever has written down the running upload and the blobs it keeps: those of the unfinished files
+  // of up to its limit (a larger one is left out, and comes back a ghost).
   const multipartId = uppyFile(before.uppy, multipart.name)?.id as string;
+  const kept = before.uppy
+    .getFiles()
+    .filter((file) => !file.progress.uploadComplete && (file.size ?? 0) <= GOLDEN_RETRIEVER_MAX_FILE_SIZE)
+    .map((file) => file.id)
+    .sort();
   await expect
     .poll(async () => {
       const { metadata, blobIds } = await goldenRetrieverSnapshot(id);
       return {
         uploads: Object.keys(metadata?.currentUploads ?? {}).length,
         started: Boolean(metadata?.files[multipartId]?.progress.uploadStarted),
-        blob: blobIds.includes(multipartId),
+        blobs: blobIds.sort(),
       };
     }, patiently)
-    .toEqual({ uploads: 1, started: true, blob: true });
+    .toEqual({ uploads: 1, started: true, blobs: kept });
   const [firstPart] = await storedParts();
   reload(before.uppy);
   // The old page's requests are gone (the proxy hears of an abort when the connection closes); its upload stays open.
@@ -239,6 +257,16 @@ async function reloadedMidUpload(files: File[], multipart: File, beforeReload?: 
   await expect.poll(() => after.uppy.getState().recoveredState, patiently).toBeTruthy();
   await expect.poll(() => after.root.querySelector('.uppy-Dashboard-serviceMsg-title')?.textContent, patiently).toBe('Session restored');
   return { after, multipartId, uploadId: firstPart?.uploadId };
+}
+
+/** The same file picked again from the disk: a new File with the same bytes, name, type and modification time. */
+const pickedAgain = (file: File) => new File([file], file.name, { type: file.type, lastModified: file.lastModified });
+
+/** Every `upload-error` the app hears from now on, as [file name, message]. */
+function uploadErrors(app: AppUppy) {
+  const seen: Array<[string | undefined, string]> = [];
+  app.on('upload-error', (file, error) => seen.push([file?.name, error.message]));
+  return seen;
 }
 
 describe('S3DirectUpload with Uppy’s Golden Retriever (Chromium → Ceph RGW)', () => {
@@ -261,6 +289,85 @@ describe('S3DirectUpload with Uppy’s Golden Retriever (Chromium → Ceph RGW)'
     expect(await commands.s3OpenMultipartUploads()).toEqual([]);
   });
 
+  it('a multipart file too large for Golden Retriever comes back a ghost; added again, it continues its multipart upload (only the missing parts) and lands byte-identical', async () => {
+    const large = randomFile('footage.bin', 12 * MiB);
+    const { after, multipartId, uploadId } = await reloadedMidUpload([large], large);
+    const errors = uploadErrors(after.uppy);
+    // Back without its bytes: listed, marked a ghost, and the Dashboard will not start the upload until it is added again.
+    const ghost = uppyFile(after.uppy, large.name);
+    expect(ghost).toMatchObject({ id: multipartId, isRestored: true, isGhost: true });
+    expect(ghost?.data).toBeUndefined();
+    expect(item(after.root, large.name).classList.contains('is-ghost')).toBe(true);
+    expect(after.root.querySelector('.uppy-Dashboard-serviceMsg-text')?.textContent).toMatch(/could not fully recover 1 file/);
+    expect(button(after.root, /^Upload \d+ files?$/).disabled).toBe(true);
+
+    // The user picks the file again: a new File, the same bytes, name and modification time.
+    await choose(after.uppy, after.root, [pickedAgain(large)]);
+    await expect.poll(() => uppyFile(after.uppy, large.name)?.isGhost, patiently).toBe(false);
+    // Uppy gave the ghost its bytes back: the same file (progress and all), not a second one.
+    expect(after.uppy.getFiles().map((file) => file.id)).toEqual([multipartId]);
+    expect(await commands.s3Requests()).toEqual([]);
+
+    await pressUpload(after.root);
+    await expect.poll(() => after.completed.length, patiently).toBe(1);
+    expect(after.completed[0]?.failed ?? []).toEqual([]);
+    expect(after.completed[0]?.successful?.map((file) => file.name)).toEqual([large.name]);
+    await expectStored(after.uppy, large.name, large);
+    // Continued, not restarted: the same multipart upload, only parts 2 and 3 sent.
+    expect(partPuts(await commands.s3Requests()).map((request) => [request.partNumber, request.uploadId])).toEqual([
+      ['2', uploadId],
+      ['3', uploadId],
+    ]);
+    expect(await commands.s3OpenMultipartUploads()).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  /*
+   * The Dashboard keeps its Upload button disabled while a ghost is listed,
+   * but an app's own control (or code) may confirm the restored session
+   * first, as the Dashboard's button does: `emit('restore-confirmed')`. The
+   * rest of the batch goes on; the ghost has no bytes to send, so it waits
+   * for them — nothing sent for it, no error, the batch not complete — and,
+   * once added again, continues its multipart upload and the batch completes.
+   */
+  it('a ghost whose restored upload starts before it is added again waits for its bytes, then continues its multipart upload', async () => {
+    const large = randomFile('footage.bin', 12 * MiB);
+    const small = randomFile('notes.txt', 64 * 1024, 'text/plain');
+    // The user paused the small file before the upload: it is part of the upload the reload interrupts, not yet sent.
+    const { after, multipartId, uploadId } = await reloadedMidUpload([large, small], large, {
+      beforeUpload: (before) => before.pauseResume(uppyFile(before, small.name)?.id as string),
+      beforeReload: async (before) => {
+        expect(uppyFile(before, small.name)?.progress.uploadComplete).toBe(false);
+      },
+    });
+    const errors = uploadErrors(after.uppy);
+    expect(uppyFile(after.uppy, large.name)).toMatchObject({ id: multipartId, isGhost: true });
+    expect(uppyFile(after.uppy, small.name)).toMatchObject({ isGhost: false, progress: { uploadComplete: false } });
+
+    after.uppy.emit('restore-confirmed');
+    await expect.poll(() => uppyFile(after.uppy, small.name)?.progress.uploadComplete, patiently).toBe(true);
+    await expectStored(after.uppy, small.name, small);
+    // The ghost waits: nothing sent for it, no error, still a ghost, and the batch is not over.
+    expect(partPuts(await commands.s3Requests())).toEqual([]);
+    const waiting = uppyFile(after.uppy, large.name);
+    expect(waiting).toMatchObject({ isGhost: true, progress: { uploadComplete: false } });
+    expect(waiting?.error ?? null).toBeNull();
+    expect(errors).toEqual([]);
+    expect(after.completed).toEqual([]);
+
+    await choose(after.uppy, after.root, [pickedAgain(large)]);
+    await expect.poll(() => after.completed.length, patiently).toBe(1);
+    expect(after.completed[0]?.failed ?? []).toEqual([]);
+    expect(after.completed[0]?.successful?.map((file) => file.name).sort()).toEqual([large.name, small.name].sort());
+    await expectStored(after.uppy, large.name, large);
+    expect(partPuts(await commands.s3Requests()).map((request) => [request.partNumber, request.uploadId])).toEqual([
+      ['2', uploadId],
+      ['3', uploadId],
+    ]);
+    expect(await commands.s3OpenMultipartUploads()).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   /*
    * Uppy's restore() hands the uploader every file of the restored upload,
    * those already complete too; Golden Retriever has dropped a finished file's
@@ -273,10 +380,12 @@ describe('S3DirectUpload with Uppy’s Golden Retriever (Chromium → Ceph RGW)'
     const small = randomFile('notes.txt', 64 * 1024, 'text/plain');
     const large = randomFile('footage.bin', 9 * MiB);
     let keyBefore: string | undefined;
-    const { after } = await reloadedMidUpload([small, large], large, async (before) => {
-      await expect.poll(() => uppyFile(before, small.name)?.progress.uploadComplete, patiently).toBe(true);
-      keyBefore = uppyFile(before, small.name)?.response?.body?.key;
-      await expectStored(before, small.name, small);
+    const { after } = await reloadedMidUpload([small, large], large, {
+      beforeReload: async (before) => {
+        await expect.poll(() => uppyFile(before, small.name)?.progress.uploadComplete, patiently).toBe(true);
+        keyBefore = uppyFile(before, small.name)?.response?.body?.key;
+        await expectStored(before, small.name, small);
+      },
     });
     expect(uppyFile(after.uppy, small.name)?.progress.uploadComplete).toBe(true);
 

@@ -42,6 +42,21 @@ function start(options: Partial<S3DirectUploadOptions> = {}) {
   return uppy;
 }
 
+/**
+ * What Golden Retriever restores after a reload: `fileIds` as an upload
+ * already started, `ghostId` without its bytes (a file larger than it keeps)
+ * and marked a ghost. Returns the upload's id, for `uppy.restore`.
+ */
+function restoredWithGhost(uppy: Uppy<Meta, S3DirectUploadBody>, fileIds: string[], ghostId: string): string {
+  for (const id of fileIds) {
+    const { progress } = uppy.getFile(id);
+    uppy.setFileState(id, { isRestored: true, progress: { ...progress, uploadStarted: Date.now() } as typeof progress });
+  }
+  uppy.setFileState(ghostId, { isGhost: true, data: undefined as unknown as File });
+  uppy.setState({ currentUploads: { restored: { fileIDs: fileIds, step: 0, result: {} } } });
+  return 'restored';
+}
+
 describe('S3DirectUpload (s3-direct-upload/uppy) on plain Uppy', () => {
   it('uploads through uppy.upload(): the key on file.response.body, Uppy marks the file complete', async () => {
     const { log, handlers } = fakeEndpoint();
@@ -108,6 +123,55 @@ describe('S3DirectUpload (s3-direct-upload/uppy) on plain Uppy', () => {
     uppy.emit('is-online');
     expect(uppy.getFile(id).isPaused).toBe(false);
     await expect.poll(() => uppy.getFile(id).progress.uploadComplete, { timeout: 5000 }).toBe(true);
+  });
+
+  it('a Golden Retriever ghost in a restored upload waits for its bytes (no request, no error); added again, it is sent', async () => {
+    const { log, handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const uppy = start();
+    const errors: string[] = [];
+    uppy.on('upload-error', (_file, error) => errors.push(error.message));
+    const big = file('big.bin', 300 * 1024);
+    const ghostId = uppy.addFile({ name: 'big.bin', data: big });
+    const otherId = uppy.addFile({ name: 'other.bin', data: file('other.bin', 100) });
+    const uploadId = restoredWithGhost(uppy, [ghostId, otherId], ghostId);
+    const restored = uppy.restore(uploadId);
+    // The rest of the upload goes on; the ghost sends nothing and does not fail.
+    await expect.poll(() => uppy.getFile(otherId).progress.uploadComplete).toBe(true);
+    expect(log.calls.flatMap((call) => (call.operation === 'presign-put' ? call.files.map((f) => f.name) : [call.operation]))).toEqual([
+      'other.bin',
+    ]);
+    expect(uppy.getFile(ghostId).isGhost).toBe(true);
+    expect(uppy.getFile(ghostId).error ?? null).toBeNull();
+    expect(errors).toEqual([]);
+    // The user adds the same file again: Uppy gives the ghost its bytes back and the waiting upload sends them.
+    uppy.addFile({ name: 'big.bin', data: big });
+    const result = await restored;
+    expect(result?.successful?.map((done) => done.id).sort()).toEqual([ghostId, otherId].sort());
+    expect(result?.failed).toEqual([]);
+    expect(uppy.getFile(ghostId).response?.body?.key).toBe('uploads/big.bin');
+    expect(errors).toEqual([]);
+  });
+
+  it('a ghost removed while it waits for its bytes ends its wait: the restored upload completes, nothing sent for it', async () => {
+    const { log, handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const uppy = start();
+    const errors: string[] = [];
+    uppy.on('upload-error', (_file, error) => errors.push(error.message));
+    const ghostId = uppy.addFile({ name: 'big.bin', data: file('big.bin', 300 * 1024) });
+    const otherId = uppy.addFile({ name: 'other.bin', data: file('other.bin', 100) });
+    const restored = uppy.restore(restoredWithGhost(uppy, [ghostId, otherId], ghostId));
+    await expect.poll(() => uppy.getFile(otherId).progress.uploadComplete).toBe(true);
+    // Paused and resumed while it waits: still waiting.
+    uppy.pauseAll();
+    uppy.resumeAll();
+    uppy.removeFile(ghostId);
+    const result = await restored;
+    expect(result?.successful?.map((done) => done.id)).toEqual([otherId]);
+    expect(result?.failed).toEqual([]);
+    expect(log.calls.map((call) => call.operation)).toEqual(['presign-put']);
+    expect(errors).toEqual([]);
   });
 
   it('checks its options at use(): a TypeError names the option', () => {
