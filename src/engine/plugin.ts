@@ -47,23 +47,24 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     const { capabilities } = this.uppy.getState();
     this.uppy.setState({ capabilities: { ...capabilities, resumableUploads: true, individualCancellation: true } });
     this.uppy.addUploader(this.#upload);
-    this.uppy.on('file-removed', this.#onFileRemoved);
-    this.uppy.on('upload-pause', this.#onPause);
-    this.uppy.on('pause-all', this.#onPauseAll);
-    this.uppy.on('resume-all', this.#onResumeAll);
-    this.uppy.on('upload-retry', this.#onRetry);
-    this.uppy.on('retry-all', this.#onRetryAll);
+    this.#hear('on');
   }
 
   override uninstall(): void {
     this.uppy.removeUploader(this.#upload);
-    this.uppy.off('file-removed', this.#onFileRemoved);
-    this.uppy.off('upload-pause', this.#onPause);
-    this.uppy.off('pause-all', this.#onPauseAll);
-    this.uppy.off('resume-all', this.#onResumeAll);
-    this.uppy.off('upload-retry', this.#onRetry);
-    this.uppy.off('retry-all', this.#onRetryAll);
+    this.#hear('off');
     for (const task of this.#tasks.values()) task.stop('destroy');
+  }
+
+  /** Starts or stops listening to the Uppy events the plugin follows. */
+  #hear(method: 'on' | 'off'): void {
+    const uppy = this.uppy;
+    uppy[method]('file-removed', this.#onFileRemoved);
+    uppy[method]('upload-pause', this.#onPause);
+    uppy[method]('pause-all', this.#onPauseAll);
+    uppy[method]('resume-all', this.#onResumeAll);
+    uppy[method]('upload-retry', this.#onRetry);
+    uppy[method]('retry-all', this.#onRetryAll);
   }
 
   /** Stops a file's transfer, aborts its multipart upload on the server and marks it canceled; `retry` starts it again. */
