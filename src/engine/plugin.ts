@@ -182,8 +182,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     const data = file.data;
     task.multipart ??= { file: fileContext(file.name ?? 'file', data, file.meta) };
     const entry = task.multipart;
-    if (this.#engine.plan(data.size).multipart && !entry.current && this.opts.persist)
-      await this.#restore(entry, data, file.name ?? 'file');
+    if (this.#engine.isMultipart(data.size) && !entry.current && this.opts.persist) await this.#restore(entry, data, file.name ?? 'file');
     const result = await this.#engine.run({
       data,
       file: entry.file,
