@@ -214,7 +214,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
         ? error
         : new UploadError({
             code: 'internal_error',
-            message: error instanceof Error ? error.message : String(error),
+            message: messageOf(error),
             retryable: true,
             cause: error,
           });
@@ -257,7 +257,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     } catch (error) {
       // Gone, aborted elsewhere, or from another signer secret: upload fresh.
       if (entry.fingerprint) await store.delete(entry.fingerprint).catch(() => undefined);
-      this.uppy.log(`Not resuming ${name}: ${error instanceof Error ? error.message : String(error)}`, 'warning');
+      this.uppy.log(`Not resuming ${name}: ${messageOf(error)}`, 'warning');
     }
   }
 
@@ -294,10 +294,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
 
   #abort(file: FileContext, upload: MultipartHandle): Promise<void> {
     return this.#engine.abort(file, upload).catch((error: unknown) => {
-      this.uppy.log(
-        `Could not abort the multipart upload of ${upload.key}: ${error instanceof Error ? error.message : String(error)}`,
-        'warning',
-      );
+      this.uppy.log(`Could not abort the multipart upload of ${upload.key}: ${messageOf(error)}`, 'warning');
     });
   }
 
@@ -337,7 +334,10 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
 }
 
 /** Remembered multipart uploads older than this are aborted rather than resumed. */
-export const DEFAULT_PERSIST_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+export /** An error's message, or the thrown value in words. */
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const DEFAULT_PERSIST_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /** The file context sent to the signer: what it needs to choose a key and enforce limits. */
 export function fileContext(name: string, data: Blob, meta: UploadMeta): FileContext {
