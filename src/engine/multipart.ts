@@ -1,4 +1,4 @@
-import { canceledError, isCanceled, UploadError } from '../protocol/errors.js';
+import { canceledError, isCanceled, onAbort, UploadError } from '../protocol/errors.js';
 import { choosePartSize, defaultPartSize, type PartRange, planParts } from '../protocol/part-plan.js';
 import type { MultipartHandle, SignedRequest } from '../protocol/types.js';
 import { withRetry } from './retry.js';
@@ -71,8 +71,7 @@ export async function multipartUpload(
   // One failed part stops the others: the file has failed, and the parts
   // already stored stay recorded in `etags` for a retry.
   const local = new AbortController();
-  const onAbort = () => local.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
+  const stopListening = onAbort(signal, () => local.abort());
   const partSignal = local.signal;
   try {
     await Promise.all(
@@ -95,7 +94,7 @@ export async function multipartUpload(
     if (signal.aborted) throw canceledError();
     throw error;
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    stopListening();
   }
 
   const completed = await withRetry(
