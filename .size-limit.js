@@ -90,7 +90,7 @@ export default [
   {
     name: 'resume after a reload (fingerprint, stored parts), loaded with the first multipart file',
     path: 'dist/shared/resume-restore-*.js',
-    import: '{ findStoredParts }',
+    import: '{ restoreEntry }',
     gzip: true,
     modifyEsbuildConfig: (config) => ({ ...config, external: [...(config.external ?? []), './part-plan-*.js', './transfer-options-*.js'] }),
     limit: '0.8 kB',

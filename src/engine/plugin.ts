@@ -245,15 +245,9 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     if (!store) return;
     try {
       // Loaded with the first multipart file, like the multipart code itself.
-      const { findStoredParts, fingerprint } = await import('./resume-restore.js');
-      entry.fingerprint ??= await fingerprint(data, name);
+      const { restoreEntry } = await import('./resume-restore.js');
       const maxAgeMs = this.opts.persist?.maxAgeMs ?? DEFAULT_PERSIST_MAX_AGE_MS;
-      const found = await findStoredParts(store, this.opts.client, entry.fingerprint, data.size, maxAgeMs, (file, upload) =>
-        this.#abort(file, upload),
-      );
-      if (!found) return;
-      entry.file = found.file;
-      entry.current = found.current;
+      await restoreEntry(entry, data, name, store, this.opts.client, maxAgeMs, (file, upload) => this.#abort(file, upload));
     } catch (error) {
       // Gone, aborted elsewhere, or from another signer secret: upload fresh.
       if (entry.fingerprint) await store.delete(entry.fingerprint).catch(() => undefined);
