@@ -1,4 +1,5 @@
 import { MAX_EXPIRES_IN, S3_LIMITS } from '../protocol/limits.js';
+import { either } from '../protocol/schema.js';
 
 /** Throws the TypeError every option check ends in: `<who>: \`<option>\` <message>`. */
 export function optionError(who: string, option: string, message: string): never {
@@ -7,12 +8,6 @@ export function optionError(who: string, option: string, message: string): never
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const got = (value: unknown) => (typeof value === 'number' ? value : typeof value);
-/** `'a', 'b' or 'c'` */
-const either = (values: string[]) =>
-  values
-    .map((value) => `'${value}'`)
-    .join(', ')
-    .replace(/, ([^,]*)$/, ' or $1');
 
 /** Whole numbers: the smallest and largest each option takes (dotted names are read inside `retry` and `persist`). */
 const WHOLE: Record<string, [min: number, max?: number]> = {
@@ -76,7 +71,7 @@ export function checkTransferOptions(options: unknown, who: string): asserts opt
   }
   for (const [option, values] of Object.entries(ONE_OF)) {
     if (options[option] !== undefined && !values.includes(options[option] as string)) {
-      fail(option, `must be ${either(values)}.`);
+      fail(option, `must be ${either(values.map((value) => `'${value}'`))}.`);
     }
   }
   for (const [option, [min, max = Number.MAX_SAFE_INTEGER]] of Object.entries(WHOLE)) {

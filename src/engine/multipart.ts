@@ -1,17 +1,27 @@
-import { canceledError, isCanceled, UploadError } from '../protocol/errors.js';
-import { type PartRange, planParts } from '../protocol/part-plan.js';
+import { canceledError, isCanceled, onAbort, UploadError } from '../protocol/errors.js';
+import { choosePartSize, defaultPartSize, type PartRange, planParts } from '../protocol/part-plan.js';
 import type { MultipartHandle, SignedRequest } from '../protocol/types.js';
 import { withRetry } from './retry.js';
 import { sendToStorage } from './storage-request.js';
 import { expiresSoon, lazyDigest, type MultipartProgress, type TransferContext, type TransferResult } from './transfer.js';
 
 export interface MultipartOptions {
-  /** Part size the client asks for; the server has the last word. */
-  partSize: number;
+  /** The app's preferred part size (`partSize`); absent, it grows with the file. See `requestedPartSize`. */
+  partSize?: number;
   /** How many part URLs one `sign-parts` call fetches ahead (≤ 100). */
   signBatchSize: number;
   /** Told when the server created the upload (to remember it across reloads). */
   onCreated?: (upload: MultipartHandle) => void;
+}
+
+/**
+ * The part size the client asks for: the preferred one (absent: growing with
+ * the file, `defaultPartSize`), raised to stay within S3's 10,000 parts. The
+ * server has the last word. Decided here, with the first multipart file,
+ * rather than in the engine every upload loads.
+ */
+export function requestedPartSize(fileSize: number, preferred?: number): number {
+  return choosePartSize(fileSize, preferred ?? defaultPartSize(fileSize));
 }
 
 /**
@@ -30,7 +40,12 @@ export async function multipartUpload(
     // Not cancelable mid-flight: the server may create the upload even if we stop listening,
     // and only knowing its uploadId lets a cancel abort it.
     const { upload } = await withRetry(
-      () => client.send({ operation: 'create-multipart', file: context.file, partSize: options.partSize }),
+      () =>
+        client.send({
+          operation: 'create-multipart',
+          file: context.file,
+          partSize: requestedPartSize(context.data.size, options.partSize),
+        }),
       signal,
       retry,
     );
@@ -56,8 +71,7 @@ export async function multipartUpload(
   // One failed part stops the others: the file has failed, and the parts
   // already stored stay recorded in `etags` for a retry.
   const local = new AbortController();
-  const onAbort = () => local.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
+  const stopListening = onAbort(signal, () => local.abort());
   const partSignal = local.signal;
   try {
     await Promise.all(
@@ -80,7 +94,7 @@ export async function multipartUpload(
     if (signal.aborted) throw canceledError();
     throw error;
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    stopListening();
   }
 
   const completed = await withRetry(

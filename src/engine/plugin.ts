@@ -47,23 +47,24 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     const { capabilities } = this.uppy.getState();
     this.uppy.setState({ capabilities: { ...capabilities, resumableUploads: true, individualCancellation: true } });
     this.uppy.addUploader(this.#upload);
-    this.uppy.on('file-removed', this.#onFileRemoved);
-    this.uppy.on('upload-pause', this.#onPause);
-    this.uppy.on('pause-all', this.#onPauseAll);
-    this.uppy.on('resume-all', this.#onResumeAll);
-    this.uppy.on('upload-retry', this.#onRetry);
-    this.uppy.on('retry-all', this.#onRetryAll);
+    this.#hear('on');
   }
 
   override uninstall(): void {
     this.uppy.removeUploader(this.#upload);
-    this.uppy.off('file-removed', this.#onFileRemoved);
-    this.uppy.off('upload-pause', this.#onPause);
-    this.uppy.off('pause-all', this.#onPauseAll);
-    this.uppy.off('resume-all', this.#onResumeAll);
-    this.uppy.off('upload-retry', this.#onRetry);
-    this.uppy.off('retry-all', this.#onRetryAll);
+    this.#hear('off');
     for (const task of this.#tasks.values()) task.stop('destroy');
+  }
+
+  /** Starts or stops listening to the Uppy events the plugin follows. */
+  #hear(method: 'on' | 'off'): void {
+    const uppy = this.uppy;
+    uppy[method]('file-removed', this.#onFileRemoved);
+    uppy[method]('upload-pause', this.#onPause);
+    uppy[method]('pause-all', this.#onPauseAll);
+    uppy[method]('resume-all', this.#onResumeAll);
+    uppy[method]('upload-retry', this.#onRetry);
+    uppy[method]('retry-all', this.#onRetryAll);
   }
 
   /** Stops a file's transfer, aborts its multipart upload on the server and marks it canceled; `retry` starts it again. */
@@ -204,8 +205,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     const data = file.data;
     task.multipart ??= { file: fileContext(file.name ?? 'file', data, file.meta) };
     const entry = task.multipart;
-    if (this.#engine.plan(data.size).multipart && !entry.current && this.opts.persist)
-      await this.#restore(entry, data, file.name ?? 'file');
+    if (this.#engine.isMultipart(data.size) && !entry.current && this.opts.persist) await this.#restore(entry, data, file.name ?? 'file');
     const result = await this.#engine.run({
       data,
       file: entry.file,
@@ -237,7 +237,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
         ? error
         : new UploadError({
             code: 'internal_error',
-            message: error instanceof Error ? error.message : String(error),
+            message: messageOf(error),
             retryable: true,
             cause: error,
           });
@@ -268,19 +268,13 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
     if (!store) return;
     try {
       // Loaded with the first multipart file, like the multipart code itself.
-      const { findStoredParts, fingerprint } = await import('./resume-restore.js');
-      entry.fingerprint ??= await fingerprint(data, name);
+      const { restoreEntry } = await import('./resume-restore.js');
       const maxAgeMs = this.opts.persist?.maxAgeMs ?? DEFAULT_PERSIST_MAX_AGE_MS;
-      const found = await findStoredParts(store, this.opts.client, entry.fingerprint, data.size, maxAgeMs, (file, upload) =>
-        this.#abort(file, upload),
-      );
-      if (!found) return;
-      entry.file = found.file;
-      entry.current = found.current;
+      await restoreEntry(entry, data, name, store, this.opts.client, maxAgeMs, (file, upload) => this.#abort(file, upload));
     } catch (error) {
       // Gone, aborted elsewhere, or from another signer secret: upload fresh.
       if (entry.fingerprint) await store.delete(entry.fingerprint).catch(() => undefined);
-      this.uppy.log(`Not resuming ${name}: ${error instanceof Error ? error.message : String(error)}`, 'warning');
+      this.uppy.log(`Not resuming ${name}: ${messageOf(error)}`, 'warning');
     }
   }
 
@@ -317,10 +311,7 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
 
   #abort(file: FileContext, upload: MultipartHandle): Promise<void> {
     return this.#engine.abort(file, upload).catch((error: unknown) => {
-      this.uppy.log(
-        `Could not abort the multipart upload of ${upload.key}: ${error instanceof Error ? error.message : String(error)}`,
-        'warning',
-      );
+      this.uppy.log(`Could not abort the multipart upload of ${upload.key}: ${messageOf(error)}`, 'warning');
     });
   }
 
@@ -360,7 +351,10 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
 }
 
 /** Remembered multipart uploads older than this are aborted rather than resumed. */
-export const DEFAULT_PERSIST_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+export /** An error's message, or the thrown value in words. */
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const DEFAULT_PERSIST_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /** The file context sent to the signer: what it needs to choose a key and enforce limits. */
 export function fileContext(name: string, data: Blob, meta: UploadMeta): FileContext {

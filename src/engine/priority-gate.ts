@@ -1,4 +1,4 @@
-import { canceledError } from '../protocol/errors.js';
+import { canceledError, onAbort } from '../protocol/errors.js';
 
 interface Waiter {
   priority: number;
@@ -60,16 +60,15 @@ export abstract class PriorityGate {
       const waiter: Waiter = {
         priority,
         start: () => {
-          signal.removeEventListener('abort', onAbort);
+          stopListening();
           this.#active++;
           resolve();
         },
       };
-      const onAbort = () => {
+      const stopListening = onAbort(signal, () => {
         this.#waiting = this.#waiting.filter((entry) => entry !== waiter);
         reject(canceledError());
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      });
       this.#waiting.push(waiter);
       // A waiter that arrived while others queued may still fit now.
       this.next();

@@ -1,10 +1,10 @@
 import type { SignClient } from '../protocol/client.js';
 import { planParts } from '../protocol/part-plan.js';
 import type { FileContext, MultipartHandle } from '../protocol/types.js';
+import type { MultipartEntry } from './file-task.js';
+import { fingerprint } from './fingerprint.js';
 import type { ResumeStore } from './resume-store.js';
 import type { MultipartProgress } from './transfer.js';
-
-export { fingerprint } from './fingerprint.js';
 
 /**
  * The multipart upload a previous page left open for this same file (same
@@ -32,4 +32,21 @@ export async function findStoredParts(
   const plan = new Map(planParts(size, record.upload.partSize).map((part) => [part.partNumber, part.end - part.start]));
   const etags = new Map(parts.filter((part) => plan.get(part.partNumber) === part.size).map((part) => [part.partNumber, part.etag]));
   return { file: record.file, current: { upload: record.upload, etags } };
+}
+
+/** Fingerprints the file (once) and, when a stored upload of it is found, continues it in `entry`. */
+export async function restoreEntry(
+  entry: MultipartEntry,
+  data: Blob,
+  name: string,
+  store: ResumeStore,
+  client: SignClient,
+  maxAgeMs: number,
+  abort: (file: FileContext, upload: MultipartHandle) => Promise<void>,
+): Promise<void> {
+  entry.fingerprint ??= await fingerprint(data, name);
+  const found = await findStoredParts(store, client, entry.fingerprint, data.size, maxAgeMs, abort);
+  if (!found) return;
+  entry.file = found.file;
+  entry.current = found.current;
 }

@@ -1,4 +1,4 @@
-import { canceledError, isCanceled, UploadError } from '../protocol/errors.js';
+import { canceledError, isCanceled, onAbort, UploadError } from '../protocol/errors.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
@@ -25,15 +25,14 @@ export function backoffDelay(attempt: number, options: RetryOptions, random = Ma
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
+    const stopListening = onAbort(signal, () => {
       clearTimeout(timer);
       reject(canceledError());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const timer = setTimeout(() => {
+      stopListening();
+      resolve();
+    }, ms);
   });
 }
 

@@ -1,4 +1,4 @@
-import { canceledError, UploadError } from '../protocol/errors.js';
+import { canceledError, onAbort, UploadError } from '../protocol/errors.js';
 import type { SignedRequest } from '../protocol/types.js';
 import { isExpiredUrlError, isThrottling } from './storage-errors.js';
 import type { SendResult, TransferContext } from './transfer.js';
@@ -25,8 +25,7 @@ export function sendToStorage(
     const signed = await request();
     pool.sawHost(new URL(signed.url).host, signed.transport);
     const stall = new AbortController();
-    const onAbort = () => stall.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
+    const stopListening = onAbort(signal, () => stall.abort());
     let stalled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const arm = () => {
@@ -61,7 +60,7 @@ export function sendToStorage(
       throw error;
     } finally {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      stopListening();
     }
   });
 }

@@ -1,5 +1,4 @@
 import type { SignClient } from '../protocol/client.js';
-import { choosePartSize, defaultPartSize } from '../protocol/part-plan.js';
 import type { ChecksumAlgorithm, FileContext, MultipartHandle } from '../protocol/types.js';
 import { FormPostPolicy } from './form-post.js';
 import { RequestPool } from './request-pool.js';
@@ -30,9 +29,6 @@ export interface TransferSettings {
   /** Digest every single PUT with this algorithm (the server's `checksum`). */
   checksum?: ChecksumAlgorithm;
 }
-
-/** How one file goes up: one request, or a multipart upload in parts of `partSize`. */
-export type TransferPlan = { multipart: false } | { multipart: true; partSize: number };
 
 /** One file's transfer. */
 export interface TransferJob {
@@ -76,10 +72,13 @@ export class TransferEngine {
     this.#signAhead = new SignAheadWindow(Math.max(DEFAULT_SIGN_AHEAD, settings.maxConcurrentRequests * 4));
   }
 
-  /** How a file of `size` bytes goes up with these settings. */
-  plan(size: number): TransferPlan {
-    if (size <= this.settings.multipartThreshold) return { multipart: false };
-    return { multipart: true, partSize: choosePartSize(size, this.settings.partSize ?? defaultPartSize(size)) };
+  /**
+   * Whether a file of `size` bytes goes up as a multipart upload with these
+   * settings (rather than one request). Its part size is chosen by the
+   * multipart code, loaded with the first such file (`requestedPartSize`).
+   */
+  isMultipart(size: number): boolean {
+    return size > this.settings.multipartThreshold;
   }
 
   /** Uploads one file; rejects with an UploadError (a canceled one when `signal` aborts). */
@@ -118,13 +117,16 @@ export class TransferEngine {
       },
     };
     try {
-      const plan = this.plan(job.data.size);
-      if (!plan.multipart) return await singlePut(context);
+      if (!this.isMultipart(job.data.size)) return await singlePut(context);
       // Multipart code loads with the first file above the threshold: apps that upload small files never download it.
       const { multipartUpload } = await import('./multipart.js');
       return await multipartUpload(
         context,
-        { partSize: plan.partSize, signBatchSize: this.settings.signBatchSize, ...(job.onCreated ? { onCreated: job.onCreated } : {}) },
+        {
+          ...(this.settings.partSize !== undefined ? { partSize: this.settings.partSize } : {}),
+          signBatchSize: this.settings.signBatchSize,
+          ...(job.onCreated ? { onCreated: job.onCreated } : {}),
+        },
         job.multipart,
       );
     } finally {

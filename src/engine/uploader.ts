@@ -174,13 +174,18 @@ export class Uploader {
       uppy.use(S3UploadPlugin, transferSettings(this.#options, this.#client));
       this.#uppy = uppy;
       this.#pluginInstance = uppy.getPlugin<S3UploadPlugin>('S3DirectUpload');
-      uppy.on('state-update', this.#onStateUpdate);
-      uppy.on('upload-success', this.#onUploadSuccess);
-      uppy.on('upload-error', this.#onUploadError);
-      uppy.on('upload-progress', this.#onUploadProgress);
-      uppy.on('complete', this.#onComplete);
+      this.#follow(uppy, 'on');
     }
     return this.#uppy;
+  }
+
+  /** Starts or stops hearing the Uppy events the snapshot and the callbacks follow. */
+  #follow(uppy: Uppy<UploadMeta, UploadBody>, method: 'on' | 'off'): void {
+    uppy[method]('state-update', this.#onStateUpdate);
+    uppy[method]('upload-success', this.#onUploadSuccess);
+    uppy[method]('upload-error', this.#onUploadError);
+    uppy[method]('upload-progress', this.#onUploadProgress);
+    uppy[method]('complete', this.#onComplete);
   }
 
   get #plugin(): S3UploadPlugin {
@@ -428,11 +433,7 @@ export class Uploader {
       this.#listeners.clear();
       return;
     }
-    this.uppy.off('state-update', this.#onStateUpdate);
-    this.uppy.off('upload-success', this.#onUploadSuccess);
-    this.uppy.off('upload-error', this.#onUploadError);
-    this.uppy.off('upload-progress', this.#onUploadProgress);
-    this.uppy.off('complete', this.#onComplete);
+    this.#follow(this.#uppy, 'off');
     this.#plugin.prepareToLeave();
     this.uppy.destroy();
     clearTimeout(this.#notifyTimer);

@@ -1,4 +1,4 @@
-import { canceledError } from '../protocol/errors.js';
+import { canceledError, onAbort } from '../protocol/errors.js';
 import { storageError, unreachableError } from './storage-errors.js';
 import type { SendFunction } from './transfer.js';
 
@@ -20,9 +20,7 @@ export const browserSend: SendFunction = (request, body, signal, onProgress) =>
   new Promise((resolve, reject) => {
     if (signal.aborted) return reject(canceledError());
     const xhr = new XMLHttpRequest();
-    const onAbort = () => xhr.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const settle = () => signal.removeEventListener('abort', onAbort);
+    const settle = onAbort(signal, () => xhr.abort());
 
     xhr.open(request.method, request.url, true);
     for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value);

@@ -1,4 +1,4 @@
-import { canceledError, isRetryableStatus, UploadError } from './errors.js';
+import { canceledError, isRetryableStatus, onAbort, UploadError } from './errors.js';
 import { type FileContext, type Operation, PROTOCOL_VERSION, type PresignPutResult, type ResponseFor, type SignRequest } from './types.js';
 import { MalformedResponseError, protocolError, validateResponse } from './validate-response.js';
 
@@ -157,8 +157,7 @@ export class SignClient {
     if (signal?.aborted) throw canceledError();
     const timeoutMs = this.#options.timeoutMs ?? 30_000;
     const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopListening = onAbort(signal, () => controller.abort());
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -187,7 +186,7 @@ export class SignClient {
       });
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      stopListening();
     }
   }
 

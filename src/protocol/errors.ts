@@ -65,6 +65,12 @@ export function canceledError(): UploadError {
   return new UploadError({ code: 'canceled', message: 'Upload canceled.', retryable: false });
 }
 
+/** Calls `listener` once when `signal` aborts; answers the function that stops listening. */
+export function onAbort(signal: AbortSignal | undefined, listener: () => void): () => void {
+  signal?.addEventListener('abort', listener, { once: true });
+  return () => signal?.removeEventListener('abort', listener);
+}
+
 export function isCanceled(error: unknown): boolean {
   return error instanceof UploadError && error.code === 'canceled';
 }

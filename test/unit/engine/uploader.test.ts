@@ -66,6 +66,7 @@ describe('Uploader', () => {
     expect(result).toMatchObject({ status: 'complete', key: 'uploads/big.bin' });
     const operations = log.calls.map((call) => call.operation);
     expect(operations[0]).toBe('create-multipart');
+    expect(log.calls[0]).toMatchObject({ partSize: 5 * MiB });
     expect(operations.at(-1)).toBe('complete-multipart');
     expect(operations.filter((operation) => operation === 'sign-parts')).toHaveLength(1);
     expect(log.puts.map((put) => [put.partNumber, put.bytes]).sort()).toEqual([
@@ -76,6 +77,17 @@ describe('Uploader', () => {
     // The server completes from the store's own part list: the request carries no part list, whatever the part count.
     const complete = log.calls.at(-1);
     expect(complete).not.toHaveProperty('parts');
+  });
+
+  it('asks for the default part size, growing with the file, when no partSize is set (chosen by the multipart code)', async () => {
+    const { log, handlers } = fakeEndpoint();
+    server.use(...handlers);
+    const { uploader, batches } = start({ multipartThreshold: 5 * MiB });
+    uploader.addFiles([file('big.bin', 6 * MiB)]);
+    const [result] = await nextBatch(batches);
+    expect(result).toMatchObject({ status: 'complete', key: 'uploads/big.bin' });
+    expect(log.calls[0]).toMatchObject({ operation: 'create-multipart', partSize: 8 * MiB });
+    expect(log.puts.map((put) => [put.partNumber, put.bytes])).toEqual([['1', 6 * MiB]]);
   });
 
   it('marks a file failed with a message naming the endpoint when it answers 500; other files carry on; retry works', async () => {
