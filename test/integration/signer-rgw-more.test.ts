@@ -175,6 +175,25 @@ describe('a presigned PUT opens one operation on one object with one body', () =
     expect(await head(signed.key)).toBeUndefined();
   });
 
+  it.each([
+    ['x-amz-grant-read', 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'],
+    ['x-amz-grant-full-control', 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'],
+    ['x-amz-grant-write-acp', 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'],
+    ['x-amz-storage-class', 'STANDARD_IA'],
+    ['x-amz-server-side-encryption', 'AES256'],
+    ['x-amz-object-lock-mode', 'COMPLIANCE'],
+    ['Content-MD5', 'AAAAAAAAAAAAAAAAAAAAAA=='],
+  ])('an unsigned %s header is refused by RGW: nothing is stored, nothing is public', async (name, value) => {
+    const handler = createSignHandler({ ...storage, onUploadComplete: () => undefined });
+    const file = { name: 'grant.txt', size: 3, type: 'text/plain' };
+    const signed = (await call(handler, { operation: 'presign-put', files: [file] })).body.results[0];
+    const answer = await put(signed.url, bytes(3), { ...signed.headers, [name]: value });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(await head(signed.key)).toBeUndefined();
+    const anonymous = await fetch(`${rgw.endpoint}/${BUCKET}/${signed.key.split('/').map(encodeURIComponent).join('/')}`);
+    expect(anonymous.status).toBe(403);
+  });
+
   it('a Content-Type that differs only by a parameter or its case is refused', async () => {
     const handler = createSignHandler(storage);
     const file = { name: 'typed.txt', size: 3, type: 'text/plain' };
@@ -240,6 +259,20 @@ describe('a part URL opens one part of one upload', () => {
     expect((await put(one.url, bytes(5 * MiB))).status).toBe(404);
     expect(await head(upload.key)).toBeUndefined();
   });
+
+  it('part URLs signed for an upload already completed store nothing, and the object stays as completed', async () => {
+    const handler = createSignHandler(storage);
+    const file = { name: 'done.bin', size: 2 * MiB, type: 'application/octet-stream' };
+    const upload = await multipart(handler, file);
+    const [one] = (await call(handler, { operation: 'sign-parts', file, upload, partNumbers: [1] })).body.parts;
+    expect((await put(one.url, bytes(2 * MiB, 1))).status).toBe(200);
+    expect((await call(handler, { operation: 'complete-multipart', file, upload })).status).toBe(200);
+    const again = await call(handler, { operation: 'sign-parts', file, upload, partNumbers: [1] });
+    if (again.status === 200) expect((await put(again.body.parts[0].url, bytes(2 * MiB, 2))).status).toBe(404);
+    expect((await put(one.url, bytes(2 * MiB, 3))).status).toBe(404);
+    const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: upload.key, Range: 'bytes=0-0' }));
+    expect(Array.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray())).toEqual([1]);
+  });
 });
 
 describe('a form POST stores what its policy names, nothing else', () => {
@@ -275,6 +308,15 @@ describe('a form POST stores what its policy names, nothing else', () => {
     expect(object?.CacheControl).toBe('private');
     const anonymous = await fetch(`${rgw.endpoint}/${BUCKET}/${signed.key.split('/').map(encodeURIComponent).join('/')}`);
     expect(anonymous.status).toBe(403);
+  });
+
+  it('a second metadata field in another case (X-Amz-Meta-Owner) is refused: the signed owner stays', async () => {
+    const handler = createSignHandler(storage);
+    const file = { name: 'm.txt', size: 3, type: 'text/plain', metadata: { owner: '42' } };
+    const signed = (await call(handler, { operation: 'presign-put', post: true, files: [file] })).body.results[0];
+    const answer = await post(signed, bytes(3), { extra: [['X-Amz-Meta-Owner', 'mallory']] });
+    if (answer.status >= 400) expect(await head(signed.key)).toBeUndefined();
+    else expect((await head(signed.key))?.Metadata).toEqual({ owner: '42' });
   });
 });
 
