@@ -683,4 +683,52 @@ describe('found by the red team (fails today)', () => {
       TypeError,
     );
   });
+  it('a secret with no entropy (32 equal characters, 32 zero bytes) stops the server at start-up, like a short one', () => {
+    for (const secret of ['a'.repeat(32), ' '.repeat(32), new Uint8Array(32), '0'.repeat(64)]) {
+      expect(() => createSignHandler({ ...base, secret }), typeof secret === 'string' ? JSON.stringify(secret) : 'zero bytes').toThrow(
+        /secret/,
+      );
+    }
+  });
+  it('express adapter behind express.json(): a deeply nested field the protocol does not even read is a 4xx, not a 500', async () => {
+    const next = vi.fn();
+    const app = express();
+    app.use(express.json());
+    app.post('/api/upload', toExpressHandler(handler));
+    app.use((error: unknown, _request: express.Request, response: express.Response, _next: express.NextFunction) => {
+      next(error);
+      response.status(500).end();
+    });
+    const { base: origin } = await listen(app);
+    const depth = 5000;
+    const response = await fetch(`${origin}/api/upload`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"v":1,"operation":"presign-put","files":[${JSON.stringify(good)}],"pad":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    });
+    expect(response.status).toBeLessThan(500);
+    expect(next).not.toHaveBeenCalled();
+  });
+
+  it('a request body that breaks off mid-stream is a 4xx and is not reported to onError as an internal fault', async () => {
+    const onError = vi.fn();
+    const quiet = createSignHandler({ ...base, onError });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"v":1,"operation":'));
+        controller.error(new Error('client went away'));
+      },
+    });
+    const response = await quiet(
+      new Request('http://app.test/api/upload', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(onError).not.toHaveBeenCalled();
+  });
 });
