@@ -194,6 +194,18 @@ describe('a presigned PUT opens one operation on one object with one body', () =
     expect(anonymous.status).toBe(403);
   });
 
+  it.each(['a+b c.txt', "it's (1) [final] & done!.txt", 'caf\u00e9 \u65e5\u672c.txt', 'semi;colon=equals,comma@at$.txt'])(
+    'a name with URL-special characters (%j) is stored at exactly the signed key and verifies',
+    async (name) => {
+      const handler = createSignHandler({ ...storage, onUploadComplete: () => undefined });
+      const file = { name, size: 3, type: 'text/plain' };
+      const signed = (await call(handler, { operation: 'presign-put', files: [file] })).body.results[0];
+      expect((await put(signed.url, bytes(3), signed.headers)).status).toBe(200);
+      expect(await head(signed.key)).toBeDefined();
+      expect((await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token })).status).toBe(200);
+    },
+  );
+
   it('a Content-Type that differs only by a parameter or its case is refused', async () => {
     const handler = createSignHandler(storage);
     const file = { name: 'typed.txt', size: 3, type: 'text/plain' };
@@ -272,6 +284,21 @@ describe('a part URL opens one part of one upload', () => {
     expect((await put(one.url, bytes(2 * MiB, 3))).status).toBe(404);
     const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: upload.key, Range: 'bytes=0-0' }));
     expect(Array.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray())).toEqual([1]);
+  });
+
+  it('a completed multipart object is private, an attachment, private to caches, and of the signed type', async () => {
+    const handler = createSignHandler(storage);
+    const file = { name: 'page.html', size: 2 * MiB, type: 'text/html' };
+    const upload = await multipart(handler, file);
+    const [one] = (await call(handler, { operation: 'sign-parts', file, upload, partNumbers: [1] })).body.parts;
+    expect((await put(one.url, bytes(2 * MiB))).status).toBe(200);
+    expect((await call(handler, { operation: 'complete-multipart', file, upload })).status).toBe(200);
+    const object = await head(upload.key);
+    expect(object?.ContentType).toBe('application/octet-stream');
+    expect(object?.ContentDisposition).toMatch(/^attachment; filename="page\.html"/);
+    expect(object?.CacheControl).toBe('private');
+    const anonymous = await fetch(`${rgw.endpoint}/${BUCKET}/${upload.key.split('/').map(encodeURIComponent).join('/')}`);
+    expect(anonymous.status).toBe(403);
   });
 });
 
