@@ -5,6 +5,7 @@
  * asserts the safe behaviour. Those that fail today because the product is
  * wrong are grouped at the end, under "found by the red team (fails today)".
  */
+import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -503,5 +504,24 @@ describe('found by the red team (fails today)', () => {
     const claimed = await call(handler, { operation: 'complete-put', file: owner, key: twin.key, token: twin.token });
     expect(claimed.status).toBeGreaterThanOrEqual(400);
     expect(seen).toHaveBeenCalledTimes(1);
+  });
+  it('a completion cannot change the checksum or lastModified onUploadComplete is told (they are not bound to the token)', async () => {
+    const seen: Array<{ file: { checksum?: string; lastModified?: number } }> = [];
+    const handler = createSignHandler({ ...storage, checksum: 'md5', onUploadComplete: (info) => void seen.push(info) });
+    const body = bytes(64, 5);
+    const checksum = createHash('md5').update(body).digest('base64');
+    const file = { name: 'sum.bin', size: 64, type: 'application/octet-stream', checksum, lastModified: 1_700_000_000_000 };
+    const signed = (await call(handler, { operation: 'presign-put', files: [file] })).body.results[0];
+    expect((await put(signed.url, body, signed.headers)).status).toBe(200);
+    const forged = { ...file, checksum: createHash('md5').update('something else').digest('base64'), lastModified: 0 };
+    const answer = await call(handler, { operation: 'complete-put', file: forged, key: signed.key, token: signed.token });
+    if (answer.status === 200) {
+      // The app is told the digest and date of the file as signed, never values chosen at completion.
+      expect(seen.at(-1)?.file.checksum).toBe(checksum);
+      expect(seen.at(-1)?.file.lastModified).toBe(file.lastModified);
+    } else {
+      expect(answer.status).toBe(403);
+      expect(seen).toHaveLength(0);
+    }
   });
 });
