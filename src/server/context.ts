@@ -8,7 +8,7 @@ import { defaultKey, isUnderPrefix } from './keys.js';
 import { type ObjectHeaders, objectHeaders } from './object-headers.js';
 import type { ResolvedOptions, SignHandlerOptions, UploadCompleteInfo } from './options.js';
 import { createAlternateClients, createS3Client } from './s3-client.js';
-import { UploadTokens } from './token.js';
+import { base64url, UploadTokens } from './token.js';
 
 /** Multipart tokens outlive a reload and a resume days later; S3's lifecycle rules usually abort such uploads after a day or more. */
 const MULTIPART_TOKEN_SECONDS = 7 * 24 * 3600;
@@ -40,6 +40,15 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
 
   /** What a token binds about a file besides key and size: its name, type and metadata as signed. */
   const fileFields = (file: FileContext) => [file.name, file.type, JSON.stringify(Object.entries(file.metadata ?? {}).sort())];
+  /** A single PUT's token binds the digest and date too: `onUploadComplete` is told them as signed, never as claimed at completion. */
+  const putFields = (key: string, file: FileContext) => [
+    'put',
+    key,
+    file.size,
+    ...fileFields(file),
+    file.checksum ?? '',
+    file.lastModified ?? '',
+  ];
   /** A multipart token's fields: the upload as created, for this very file. */
   const multipartFields = (upload: Omit<MultipartHandle, 'token'>, file: FileContext) => [
     'multipart',
@@ -78,15 +87,22 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
       return key;
     },
 
-    putToken: (key: string, file: FileContext, lifetime: number) =>
-      tokens.issue(lifetime + PUT_TOKEN_GRACE_SECONDS, 'put', key, file.size, ...fileFields(file)),
+    /**
+     * `<reference>.<token>`: the reference is random, so two uploads of the same file to the same key (a key()
+     * that repeats) in the same second still get tokens of their own, and it is bound into the token.
+     */
+    putToken: async (key: string, file: FileContext, lifetime: number) => {
+      const reference = base64url(crypto.getRandomValues(new Uint8Array(12)));
+      return `${reference}.${await tokens.issue(lifetime + PUT_TOKEN_GRACE_SECONDS, reference, ...putFields(key, file))}`;
+    },
 
     multipartToken: (upload: Omit<MultipartHandle, 'token'>, file: FileContext) =>
       tokens.issue(MULTIPART_TOKEN_SECONDS, ...multipartFields(upload, file)),
 
-    /** Refuses a `complete-put` for a key this server did not sign for this very file (name, type, metadata, size). */
+    /** Refuses a `complete-put` for a key this server did not sign for this very file (name, type, metadata, size, digest, date). */
     async checkPut(key: string, token: string, file: FileContext, prefix: string): Promise<void> {
-      if (!isUnderPrefix(key, prefix) || !(await tokens.verify(token, 'put', key, file.size, ...fileFields(file)))) {
+      const reference = uploadReference(token);
+      if (!isUnderPrefix(key, prefix) || !(await tokens.verify(token.slice(reference.length + 1), reference, ...putFields(key, file)))) {
         throw new SignError(
           403,
           'invalid_upload',
@@ -116,9 +132,21 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
      * (Cache-Control, Content-Encoding, Content-Language, Expires, a website
      * redirect, tags). Anything else is deleted and the completion refused.
      */
-    async verifyStored(key: string, file: FileContext, multipart: boolean): Promise<UploadCompleteInfo> {
+    async verifyStored(key: string, file: FileContext, multipart: boolean, reference?: string): Promise<UploadCompleteInfo> {
       const head = await storage(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), ['NotFound', 'NoSuchKey']);
       if (!head) throw new SignError(404, 'invalid_upload', 'The object is not in the bucket.');
+      const stored = Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+      if (reference !== undefined && stored[UPLOAD_REFERENCE] !== reference) {
+        // Not stored through this upload's URL (a key() that gave two uploads one key): someone else's, left alone.
+        throw new SignError(409, 'object_mismatch', 'The object under this key was not stored by this upload; it is left as it is.');
+      }
+      // The reference is the library's, not the app's: neither compared with the app's metadata nor passed on.
+      const metadata = { ...stored };
+      const expectedMetadata = { ...file.metadata };
+      if (reference !== undefined) {
+        delete metadata[UPLOAD_REFERENCE];
+        delete expectedMetadata[UPLOAD_REFERENCE];
+      }
       const size = head.ContentLength ?? -1;
       const refuse = async (code: 'size_mismatch' | 'object_mismatch', message: string): Promise<never> => {
         await storage(() => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
@@ -128,8 +156,6 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
         await refuse('size_mismatch', `The stored object is ${size} bytes, not the ${file.size} bytes that were signed.`);
       }
       const expected = objectHeaders(file, key, resolved, 'file');
-      const expectedMetadata = file.metadata ?? {};
-      const metadata = Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
       const unsigned = [
         // Type and disposition are signed; a store may normalise their spelling, so what is compared is what matters.
         essenceOf(head.ContentType ?? '') !== essenceOf(expected.contentType) && 'Content-Type',
@@ -157,11 +183,25 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
         ...(head.ContentType ? { contentType: head.ContentType } : {}),
         metadata,
         name: file.name,
-        file,
+        // A multipart token binds name, size, type and metadata: a digest or date sent at completion is not passed on as signed.
+        file: multipart
+          ? { name: file.name, size: file.size, type: file.type, ...(file.metadata ? { metadata: file.metadata } : {}) }
+          : file,
         multipart,
       };
     },
   };
+}
+
+/**
+ * Metadata every single upload that will be confirmed carries (`x-amz-meta-upload-ref`), signed into its URL
+ * or form: derived from its completion token, so a completion recognises the object its own URL stored.
+ */
+export const UPLOAD_REFERENCE = 'upload-ref';
+
+/** The reference of the single upload a completion token was issued for (its first part; not a secret, a tie). */
+export function uploadReference(token: string): string {
+  return token.slice(0, Math.max(0, token.indexOf('.')));
 }
 
 export function isStorageError(error: unknown, names?: string[]): boolean {

@@ -113,7 +113,9 @@ async function readJson(request: Request, maxBytes: number): Promise<unknown> {
   let size = 0;
   if (reader) {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await reader.read().catch(() => {
+        throw new SignError(400, 'invalid_request', 'The request body broke off before its end.');
+      });
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {

@@ -6,6 +6,9 @@ import type { UploadLimits } from './policy.js';
 import type { AlternateEndpoint, StorageOptions } from './s3-client.js';
 import { resolveStore, type StoreCapabilities, type StoreOption } from './stores.js';
 
+/** Fewer different byte values than this in a `secret` is a placeholder, not a key. */
+const MIN_DISTINCT_SECRET_BYTES = 5;
+
 /** What `authorize` and `key` learn about a request. */
 export interface RequestContext {
   operation: Operation;
@@ -54,7 +57,12 @@ export interface UploadCompleteInfo {
   metadata: Record<string, string>;
   /** The file's name as it was when the upload was signed. */
   name: string;
-  /** The file as it was described when the upload was signed. */
+  /**
+   * The file as it was described when the upload was signed. A multipart
+   * upload's carries its name, size, type and metadata only: its
+   * `lastModified` and `checksum` are not bound to the upload, so they are not
+   * passed on as signed.
+   */
   file: FileContext;
   multipart: boolean;
 }
@@ -258,6 +266,14 @@ export function resolveOptions(options: SignHandlerOptions): ResolvedOptions {
     secret = options.secret;
   } else {
     fail('secret', 'must be a string or a Uint8Array of at least 32 bytes.');
+  }
+  // Random bytes, base64 or hex use 16 or more different values; four or fewer is a placeholder ("0000…", spaces, a zeroed buffer).
+  const distinct = new Set(secret).size;
+  if (distinct < MIN_DISTINCT_SECRET_BYTES) {
+    fail(
+      'secret',
+      `looks like a placeholder: it uses only ${distinct} different character${distinct === 1 ? '' : 's'} (use \`openssl rand -base64 32\`).`,
+    );
   }
 
   return {

@@ -38,7 +38,8 @@ function encode(expires: number, fields: Array<string | number>): Uint8Array {
   return new TextEncoder().encode(['s3-direct-upload/v2', expires, ...fields].join('\0'));
 }
 
-function base64url(bytes: Uint8Array): string {
+/** Bytes as base64url without padding. */
+export function base64url(bytes: Uint8Array): string {
   return base64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 

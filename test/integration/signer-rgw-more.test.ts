@@ -2,8 +2,11 @@
  * Red-team cases against a real, signature-checking store (Ceph RGW), on top
  * of signer-rgw.test.ts: what a signed URL, form or handle lets through when
  * someone holding it bends it, and how the signer answers replays. Each test
- * asserts the safe behaviour. Those that fail today because the product is
- * wrong are grouped at the end, under "found by the red team (fails today)".
+ * asserts the safe behaviour. Those grouped at the end, "found by the red
+ * team", each failed before the fix that came with them (replayed and late
+ * multipart calls, an empty multipart file, writeOnce through multipart and
+ * forms, completions of someone else's object, the digest and date told to
+ * onUploadComplete).
  */
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
@@ -367,7 +370,7 @@ describe('presignDownload against RGW', () => {
   });
 });
 
-describe('found by the red team (fails today)', () => {
+describe('found by the red team (each failed before its fix)', () => {
   it('a replayed complete-multipart of an upload already completed is a 4xx, not a retryable 502', async () => {
     const seen = vi.fn();
     const handler = createSignHandler({ ...storage, onUploadComplete: seen });

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { storageError } from '../../src/engine/storage-errors.js';
+import { UPLOAD_REFERENCE, uploadReference } from '../../src/server/context.js';
 import { createSignHandler, type SignHandlerOptions, type UploadCompleteInfo } from '../../src/server/index.js';
 import { type RgwServer, startRgw } from '../support/rgw.js';
 import { testS3Client } from '../support/s3-client.js';
@@ -177,14 +178,40 @@ describe('createSignHandler against Ceph RGW', () => {
     const handler = createSignHandler({ ...storage, maxFileSize: 12 * MiB, onUploadComplete });
     const file = { name: 'sneaky.bin', size: 12 * MiB, type: 'application/octet-stream' };
     const { body } = await call(handler, { operation: 'presign-put', files: [file] });
-    // Put with the signer's own credentials, bypassing the signed size: 13 MiB under the signed key.
+    // Put with the signer's own credentials, bypassing the signed size: 13 MiB under the signed key, carrying the
+    // upload's reference as its URL would (what a store that does not check the signed size would keep).
     await s3.send(
-      new PutObjectCommand({ Bucket: BUCKET, Key: body.results[0].key, Body: bytes(13 * MiB), ContentType: 'application/octet-stream' }),
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: body.results[0].key,
+        Body: bytes(13 * MiB),
+        ContentType: 'application/octet-stream',
+        Metadata: { [UPLOAD_REFERENCE]: uploadReference(body.results[0].token) },
+      }),
     );
     const completed = await call(handler, { operation: 'complete-put', file, key: body.results[0].key, token: body.results[0].token });
     expect(completed.status).toBe(422);
     expect(completed.body.error.code).toBe('size_mismatch');
     await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: body.results[0].key }))).rejects.toMatchObject({ name: 'NotFound' });
+    expect(onUploadComplete).not.toHaveBeenCalled();
+  });
+
+  it('an object under the key that this upload’s URL did not store (no reference, or another) is left alone and the completion refused', async () => {
+    const onUploadComplete = vi.fn();
+    const handler = createSignHandler({ ...storage, onUploadComplete });
+    const file = { name: 'theirs.bin', size: 8, type: 'application/octet-stream' };
+    const { body } = await call(handler, { operation: 'presign-put', files: [file, file] });
+    const others: Array<Record<string, string>> = [{}, { [UPLOAD_REFERENCE]: uploadReference(body.results[1].token) }];
+    for (const [index, metadata] of others.entries()) {
+      const { key, token } = body.results[0];
+      await s3.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes(8), ContentType: 'application/octet-stream', Metadata: metadata }),
+      );
+      const completed = await call(handler, { operation: 'complete-put', file, key, token });
+      expect(completed.status, String(index)).toBe(409);
+      expect(completed.body.error.code).toBe('object_mismatch');
+      await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).resolves.toMatchObject({ ContentLength: 8 });
+    }
     expect(onUploadComplete).not.toHaveBeenCalled();
   });
 
@@ -226,14 +253,20 @@ describe('createSignHandler against Ceph RGW', () => {
     const { body } = await call(handler, { operation: 'presign-put', post: true, files: [file, file, file, file, file] });
     const [exact, bigger, smaller, moved, typed] = body.results;
     expect(exact).toMatchObject({ ok: true, method: 'POST', headers: {}, confirm: true });
-    expect(exact.fields).toMatchObject({ key: exact.key, 'Content-Type': 'text/plain', 'x-amz-meta-owner': '42' });
+    expect(exact.fields).toMatchObject({
+      key: exact.key,
+      'Content-Type': 'text/plain',
+      'x-amz-meta-owner': '42',
+      [`x-amz-meta-${UPLOAD_REFERENCE}`]: uploadReference(exact.token),
+    });
     expect(JSON.stringify(exact.fields)).not.toContain(rgw.secretAccessKey);
 
     expect((await post(exact, bytes(1000, 65))).status).toBe(204);
     const stored = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: exact.key }));
     expect(stored.ContentLength).toBe(1000);
     expect(stored.ContentType).toBe('text/plain');
-    expect(stored.Metadata).toEqual({ owner: '42' });
+    // The app's metadata, and the upload's reference (a confirmed upload's completion knows its own object by it).
+    expect(stored.Metadata).toEqual({ owner: '42', [UPLOAD_REFERENCE]: uploadReference(exact.token) });
     // complete-put verifies a POSTed object as it does a PUT one.
     expect((await call(handler, { operation: 'complete-put', file, key: exact.key, token: exact.token })).status).toBe(200);
 

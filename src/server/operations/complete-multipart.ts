@@ -1,5 +1,5 @@
-import { CompleteMultipartUploadCommand } from '@aws-sdk/client-s3';
-import { invalid } from '../errors.js';
+import { CompleteMultipartUploadCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { invalid, SignError } from '../errors.js';
 import { storedParts } from './list-parts.js';
 import type { OperationHandler } from './types.js';
 
@@ -21,13 +21,30 @@ export const completeMultipart: OperationHandler<'complete-multipart'> = async (
       'invalid_part',
     );
   }
+  const conditional = context.resolved.writeOnce && context.store.conditionalComplete;
+  if (context.resolved.writeOnce && !conditional) {
+    // A store that does not enforce If-None-Match on completion (RGW) would let this upload replace an object a
+    // create-only PUT stored under the same key (a key() that gives two uploads one key): look first.
+    const existing = await context.storage(
+      () => context.s3.send(new HeadObjectCommand({ Bucket: context.bucket, Key: upload.key })),
+      ['NotFound', 'NoSuchKey'],
+    );
+    if (existing) {
+      throw new SignError(
+        409,
+        'object_mismatch',
+        'An object is already stored under this key; uploads here are create-only (writeOnce).',
+        'upload',
+      );
+    }
+  }
   const completed = await context.storage(() =>
     context.s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: context.bucket,
         Key: upload.key,
         UploadId: upload.uploadId,
-        ...(context.resolved.writeOnce && context.store.conditionalComplete ? { IfNoneMatch: '*' } : {}),
+        ...(conditional ? { IfNoneMatch: '*' } : {}),
         MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
       }),
     ),

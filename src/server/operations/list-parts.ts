@@ -1,6 +1,7 @@
 import { ListPartsCommand, type ListPartsCommandOutput } from '@aws-sdk/client-s3';
 import type { MultipartHandle } from '../../protocol/types.js';
 import type { SignContext } from '../context.js';
+import { SignError } from '../errors.js';
 import type { OperationHandler } from './types.js';
 
 export interface StoredPart {
@@ -14,12 +15,17 @@ export async function storedParts(context: SignContext, upload: MultipartHandle)
   const parts: StoredPart[] = [];
   let marker: string | undefined;
   for (;;) {
-    const page: ListPartsCommandOutput | undefined = await context.storage(() =>
-      context.s3.send(
-        new ListPartsCommand({ Bucket: context.bucket, Key: upload.key, UploadId: upload.uploadId, PartNumberMarker: marker }),
-      ),
+    const page: ListPartsCommandOutput | undefined = await context.storage(
+      () =>
+        context.s3.send(
+          new ListPartsCommand({ Bucket: context.bucket, Key: upload.key, UploadId: upload.uploadId, PartNumberMarker: marker }),
+        ),
+      // AWS says NoSuchUpload; RGW says NoSuchKey.
+      ['NoSuchUpload', 'NoSuchKey'],
     );
-    if (!page) break;
+    // Completed or aborted: asking again will not open it (a 404, not a storage fault to retry).
+    if (!page)
+      throw new SignError(404, 'invalid_upload', 'This multipart upload is no longer open: it was completed or aborted.', 'upload');
     for (const part of page.Parts ?? []) {
       if (part.PartNumber && part.ETag) parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0 });
     }

@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { FileContext, PresignPutResult } from '../../protocol/types.js';
-import type { SignContext } from '../context.js';
+import { type SignContext, UPLOAD_REFERENCE, uploadReference } from '../context.js';
 import { SignError } from '../errors.js';
 import { presignFormPost } from '../form-post.js';
 import { CHECKSUM_HEADER, CHECKSUM_INPUT, requireDigest } from '../integrity.js';
@@ -58,28 +58,32 @@ async function signFile(
     const headers = context.headersFor(file, key, field);
     const signer = context.signerFor(index);
     const confirm = context.options.onUploadComplete ? { confirm: true } : {};
-
     // A form POST cannot carry a digest header or a condition, and some stores have no POST Object: then a PUT.
-    if (post && !checksum && store.postObject) {
-      const seconds = lifetimes.post;
+    // Under writeOnce an app's own key() may give two uploads one key, and only a PUT can be create-only.
+    const createOnly = context.resolved.writeOnce && store.conditionalPut && context.options.key !== undefined;
+    const asForm = post && !checksum && !createOnly && store.postObject;
+    const seconds = asForm ? lifetimes.post : lifetimes.put;
+    // The token comes first: a confirmed upload's object carries its reference, so its completion knows its own object.
+    const token = await context.putToken(key, file, seconds);
+    const metadata = context.options.onUploadComplete ? { ...file.metadata, [UPLOAD_REFERENCE]: uploadReference(token) } : file.metadata;
+
+    if (asForm) {
       let fields: Record<string, string> = {};
       const { url, expiresAt } = await context.expiry.sign('post', seconds, async (lifetime) => {
-        const form = await presignFormPost(signer, {
+        const signedForm = await presignFormPost(signer, {
           bucket,
           key,
           size: file.size,
           headers,
-          metadata: file.metadata,
+          metadata,
           expiresIn: lifetime,
         });
-        fields = form.fields;
-        return form.url;
+        fields = signedForm.fields;
+        return signedForm.url;
       });
-      const token = await context.putToken(key, file, seconds);
       return { ok: true, key, token, ...confirm, url, method: 'POST', headers: {}, fields, expiresAt, ...storageTransport(store) };
     }
 
-    const seconds = lifetimes.put;
     const sent: Record<string, string> = {
       'Content-Type': headers.contentType,
       'Content-Disposition': headers.contentDisposition,
@@ -113,7 +117,7 @@ async function signFile(
           ContentLength: file.size,
           ContentDisposition: headers.contentDisposition,
           CacheControl: headers.cacheControl,
-          Metadata: file.metadata,
+          Metadata: metadata,
           ...(headers.acl ? { ACL: headers.acl } : {}),
           ...(headers.ifNoneMatch ? { IfNoneMatch: headers.ifNoneMatch } : {}),
           ...(checksum && digest ? { [CHECKSUM_INPUT[checksum]]: digest } : {}),
@@ -121,7 +125,6 @@ async function signFile(
         { expiresIn: lifetime, signableHeaders: new Set(signable), unhoistableHeaders: new Set(unhoistable) },
       ),
     );
-    const token = await context.putToken(key, file, seconds);
     return { ok: true, key, token, ...confirm, url, method: 'PUT', headers: sent, expiresAt, ...storageTransport(store) };
   } catch (error) {
     // One refused file does not sink the batch: it gets its own error.

@@ -5,8 +5,10 @@
  * from the offline endpoint, which is itself a sign the request went too far).
  * The store-enforced half is in test/integration/signer-rgw-more.test.ts.
  *
- * Cases that fail today because the product is wrong are grouped at the end,
- * under "found by the red team (fails today)".
+ * The cases at the end, "found by the red team", each failed before the fix
+ * that came with them (deep nesting, token spellings, empty multipart, the
+ * adapters' 500s and content type, presignDownload's prefix and headers, weak
+ * secrets, a body that breaks off).
  */
 import { once } from 'node:events';
 import { createServer, type RequestListener, type Server } from 'node:http';
@@ -538,7 +540,7 @@ describe('presignDownload', () => {
   });
 });
 
-describe('found by the red team (fails today)', () => {
+describe('found by the red team (each failed before its fix)', () => {
   const handler = createSignHandler(base);
 
   it('a deeply nested `v` is a 400 unsupported_version, not a 500', async () => {
