@@ -1,6 +1,6 @@
 import { BasePlugin, type PluginOpts, type Uppy } from '@uppy/core';
 import { filterFilesToEmitUploadStarted, filterFilesToUpload } from '@uppy/core/utils';
-import { isCanceled, UploadError } from '../protocol/errors.js';
+import { isCanceled, onAbort, UploadError } from '../protocol/errors.js';
 import type { FileContext, MultipartHandle } from '../protocol/types.js';
 import { outcomeOf, outcomePatch } from './file-state.js';
 import { FileTask, type MultipartEntry, type StopReason } from './file-task.js';
@@ -182,17 +182,17 @@ export class S3UploadPlugin extends BasePlugin<S3UploadPluginOptions, UploadMeta
   #untilAddedAgain(task: FileTask): Promise<void> {
     const signal = task.controller.signal;
     return new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve();
       const done = () => {
         this.uppy.off('file-added', onAdded);
-        signal.removeEventListener('abort', done);
+        unlisten();
         resolve();
       };
       const onAdded = (file: { id: string }) => {
         if (file.id === task.id) done();
       };
-      if (signal.aborted) return resolve();
       this.uppy.on('file-added', onAdded);
-      signal.addEventListener('abort', done, { once: true });
+      const unlisten = onAbort(signal, done);
     });
   }
 

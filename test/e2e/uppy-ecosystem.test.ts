@@ -269,6 +269,17 @@ function uploadErrors(app: AppUppy) {
   return seen;
 }
 
+/** A ghost added again continued, not restarted: stored byte-identical through the same multipart upload, only parts 2 and 3 sent, nothing left open, no error. */
+async function expectContinued(app: AppUppy, file: File, uploadId: string | undefined, errors: ReturnType<typeof uploadErrors>) {
+  await expectStored(app, file.name, file);
+  expect(partPuts(await commands.s3Requests()).map((request) => [request.partNumber, request.uploadId])).toEqual([
+    ['2', uploadId],
+    ['3', uploadId],
+  ]);
+  expect(await commands.s3OpenMultipartUploads()).toEqual([]);
+  expect(errors).toEqual([]);
+}
+
 describe('S3DirectUpload with Uppy’s Golden Retriever (Chromium → Ceph RGW)', () => {
   it('a multipart file restored after a reload continues its multipart upload (only the missing part) and lands byte-identical', async () => {
     const large = randomFile('footage.bin', 9 * MiB);
@@ -312,14 +323,7 @@ describe('S3DirectUpload with Uppy’s Golden Retriever (Chromium → Ceph RGW)'
     await expect.poll(() => after.completed.length, patiently).toBe(1);
     expect(after.completed[0]?.failed ?? []).toEqual([]);
     expect(after.completed[0]?.successful?.map((file) => file.name)).toEqual([large.name]);
-    await expectStored(after.uppy, large.name, large);
-    // Continued, not restarted: the same multipart upload, only parts 2 and 3 sent.
-    expect(partPuts(await commands.s3Requests()).map((request) => [request.partNumber, request.uploadId])).toEqual([
-      ['2', uploadId],
-      ['3', uploadId],
-    ]);
-    expect(await commands.s3OpenMultipartUploads()).toEqual([]);
-    expect(errors).toEqual([]);
+    await expectContinued(after.uppy, large, uploadId, errors);
   });
 
   /*
@@ -359,13 +363,7 @@ describe('S3DirectUpload with Uppy’s Golden Retriever (Chromium → Ceph RGW)'
     await expect.poll(() => after.completed.length, patiently).toBe(1);
     expect(after.completed[0]?.failed ?? []).toEqual([]);
     expect(after.completed[0]?.successful?.map((file) => file.name).sort()).toEqual([large.name, small.name].sort());
-    await expectStored(after.uppy, large.name, large);
-    expect(partPuts(await commands.s3Requests()).map((request) => [request.partNumber, request.uploadId])).toEqual([
-      ['2', uploadId],
-      ['3', uploadId],
-    ]);
-    expect(await commands.s3OpenMultipartUploads()).toEqual([]);
-    expect(errors).toEqual([]);
+    await expectContinued(after.uppy, large, uploadId, errors);
   });
 
   /*
