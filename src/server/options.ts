@@ -91,7 +91,10 @@ export interface SignHandlerOptions extends StorageOptions, UploadLimits {
   /**
    * Upload URLs are create-only (`If-None-Match: *` signed in) where the store
    * supports it: once a file is stored, the same URL cannot replace it (412).
-   * Default `true`; `false` for a `key()` that reuses keys on purpose.
+   * With a `key()` of your own, files get PUTs rather than forms (a form cannot
+   * be create-only), and a multipart upload is not completed over an object
+   * already stored under its key. Default `true`; `false` for a `key()` that
+   * reuses keys on purpose.
    */
   writeOnce?: boolean | undefined;
   /** Decides who may upload; runs before anything is signed. Only `true` or a grant object allows. */
