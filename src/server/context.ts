@@ -195,7 +195,8 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
 
 /**
  * Metadata every single upload that will be confirmed carries (`x-amz-meta-upload-ref`), signed into its URL
- * or form: derived from its completion token, so a completion recognises the object its own URL stored.
+ * or form: a random reference, also the first part of its completion token, so a completion recognises the
+ * object its own URL stored (the server's value replaces an app's metadata of that name).
  */
 export const UPLOAD_REFERENCE = 'upload-ref';
 
