@@ -1,0 +1,302 @@
+/**
+ * Red team, round 2, against a real, signature-checking store (Ceph RGW): the
+ * upload reference (`x-amz-meta-upload-ref`) that lets complete-put know its
+ * own object. Can a client strip it, change it, repeat it, or get an object
+ * that carries it stored through another path? Passing cases assert the safe
+ * behaviour; the "found by the red team, round 2" block fails today.
+ */
+import { createHash } from 'node:crypto';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UPLOAD_REFERENCE, uploadReference } from '../../src/server/context.js';
+import { createSignHandler, type SignHandlerOptions, type UploadCompleteInfo } from '../../src/server/index.js';
+import { type RgwServer, startRgw } from '../support/rgw.js';
+import { testS3Client } from '../support/s3-client.js';
+
+const MiB = 1024 * 1024;
+const BUCKET = 'signer-red-team-2';
+let rgw: RgwServer;
+let s3: S3Client;
+let storage: SignHandlerOptions;
+
+beforeAll(async () => {
+  rgw = await startRgw();
+  s3 = testS3Client(rgw);
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  storage = {
+    bucket: BUCKET,
+    endpoint: rgw.endpoint,
+    region: rgw.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
+    secret: 'red-team-round-two-integration-secret',
+    onError: false,
+  };
+}, 120_000);
+
+afterAll(async () => {
+  s3?.destroy();
+  await rgw?.stop();
+});
+
+type Handler = (request: Request) => Promise<Response>;
+
+async function call(handler: Handler, body: Record<string, unknown>) {
+  const response = await handler(
+    new Request('http://app.test/api/upload', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ v: 1, ...body }),
+    }),
+  );
+  return { status: response.status, body: await response.json() };
+}
+
+const text = (value: string) => new TextEncoder().encode(value);
+const md5 = (value: Uint8Array | string) => createHash('md5').update(value).digest('base64');
+
+async function put(url: string, body: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method: 'PUT', body, headers });
+  return { status: response.status, text: await response.text() };
+}
+
+/** Posts the S3 form; `override` replaces signed fields, `drop` leaves some out, `extra` are appended after them. */
+async function post(
+  signed: { url: string; fields: Record<string, string> },
+  body: Uint8Array<ArrayBuffer>,
+  { override = {}, drop = [], extra = [] }: { override?: Record<string, string>; drop?: string[]; extra?: Array<[string, string]> } = {},
+) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries({ ...signed.fields, ...override })) if (!drop.includes(name)) form.append(name, value);
+  for (const [name, value] of extra) form.append(name, value);
+  form.append('file', new Blob([body]), 'upload.bin');
+  const response = await fetch(signed.url, { method: 'POST', body: form });
+  return { status: response.status, text: await response.text() };
+}
+
+async function head(key: string) {
+  return s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(
+    (answer) => answer,
+    () => undefined,
+  );
+}
+
+async function stored(key: string): Promise<string | undefined> {
+  return s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key })).then(
+    async (object) => (await object.Body?.transformToString()) ?? '',
+    () => undefined,
+  );
+}
+
+/** The URL with one query parameter removed or replaced (the signature left as it was). */
+function withQuery(url: string, name: string, value?: string): string {
+  const parsed = new URL(url);
+  if (value === undefined) parsed.searchParams.delete(name);
+  else parsed.searchParams.set(name, value);
+  return parsed.toString();
+}
+
+describe('the upload reference of a presigned PUT', () => {
+  it('is signed into the query: a URL without it, or with another, stores nothing (403)', async () => {
+    const handler = createSignHandler({ ...storage, onUploadComplete: () => undefined });
+    const file = { name: 'ref.txt', size: 4, type: 'text/plain' };
+    const [signed] = (await call(handler, { operation: 'presign-put', files: [file] })).body.results;
+    const name = `x-amz-meta-${UPLOAD_REFERENCE}`;
+    expect(new URL(signed.url).searchParams.get(name)).toBe(uploadReference(signed.token));
+    expect((await put(withQuery(signed.url, name), text('evil'), signed.headers)).status).toBe(403);
+    expect((await put(withQuery(signed.url, name, 'AAAAAAAAAAAAAAAA'), text('evil'), signed.headers)).status).toBe(403);
+    expect(await head(signed.key)).toBeUndefined();
+    // The URL as signed still works, and its completion verifies.
+    expect((await put(signed.url, text('good'), signed.headers)).status).toBe(200);
+    expect((await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token })).status).toBe(200);
+  });
+
+  it('app metadata named upload-ref (any case) does not displace the server value, in a PUT or a form; both complete', async () => {
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({ ...storage, writeOnce: false, onUploadComplete: (info) => void seen.push(info) });
+    const file = { name: 'named.txt', size: 4, type: 'text/plain', metadata: { 'Upload-Ref': 'chosen-by-client', owner: 'm' } };
+    const [asPut] = (await call(handler, { operation: 'presign-put', files: [file] })).body.results;
+    const [asForm] = (await call(handler, { operation: 'presign-put', post: true, files: [file] })).body.results;
+    expect(asForm.method).toBe('POST');
+    expect(asForm.fields[`x-amz-meta-${UPLOAD_REFERENCE}`]).toBe(uploadReference(asForm.token));
+    expect((await put(asPut.url, text('good'), asPut.headers)).status).toBe(200);
+    expect((await post(asForm, text('good'))).status).toBe(204);
+    for (const signed of [asPut, asForm]) {
+      expect((await head(signed.key))?.Metadata?.[UPLOAD_REFERENCE]).toBe(uploadReference(signed.token));
+      expect((await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token })).status).toBe(200);
+    }
+    // The app is not handed the library's reference as the stored metadata.
+    expect(seen.map((info) => info.metadata)).toEqual([{ owner: 'm' }, { owner: 'm' }]);
+  });
+});
+
+describe('the upload reference of a form POST', () => {
+  it('a form with the reference changed, left out, or given a second time stores nothing', async () => {
+    const handler = createSignHandler({ ...storage, onUploadComplete: () => undefined });
+    const file = { name: 'form.txt', size: 4, type: 'text/plain' };
+    const { results } = (await call(handler, { operation: 'presign-put', post: true, files: [file, file, file] })).body;
+    const name = `x-amz-meta-${UPLOAD_REFERENCE}`;
+    const [changed, dropped, twice] = results;
+    expect((await post(changed, text('evil'), { override: { [name]: 'AAAAAAAAAAAAAAAA' } })).status).toBe(403);
+    expect((await post(dropped, text('evil'), { drop: [name] })).status).toBe(403);
+    const doubled = await post(twice, text('evil'), { extra: [[name, uploadReference(changed.token)]] });
+    if (doubled.status < 300) {
+      // Stored despite the second field: it must carry this form's own reference, never the other one.
+      expect((await head(twice.key))?.Metadata?.[UPLOAD_REFERENCE]).toBe(uploadReference(twice.token));
+    } else {
+      expect(doubled.status).toBeGreaterThanOrEqual(400);
+    }
+    expect(await head(changed.key)).toBeUndefined();
+    expect(await head(dropped.key)).toBeUndefined();
+  });
+});
+
+describe('complete-put around the reference', () => {
+  it('a replayed complete-put runs onUploadComplete again with the same facts (documented: security.md class 11)', async () => {
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({ ...storage, onUploadComplete: (info) => void seen.push(info) });
+    const file = { name: 'again.txt', size: 4, type: 'text/plain' };
+    const [signed] = (await call(handler, { operation: 'presign-put', files: [file] })).body.results;
+    expect((await put(signed.url, text('good'), signed.headers)).status).toBe(200);
+    const first = await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token });
+    const second = await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token });
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toEqual(seen[0]);
+  });
+
+  it('complete-put after the object was deleted is a 404 and tells the app nothing', async () => {
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({ ...storage, onUploadComplete: (info) => void seen.push(info) });
+    const file = { name: 'gone.txt', size: 4, type: 'text/plain' };
+    const [signed] = (await call(handler, { operation: 'presign-put', files: [file] })).body.results;
+    expect((await put(signed.url, text('good'), signed.headers)).status).toBe(200);
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: signed.key }));
+    const answer = await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token });
+    expect(answer.status).toBe(404);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('the 409 never deletes: another upload that replaced the object (writeOnce off) keeps it and completes itself', async () => {
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({
+      ...storage,
+      writeOnce: false,
+      key: ({ prefix, file }) => `${prefix}/round2-409/${file.name}`,
+      onUploadComplete: (info) => void seen.push(info),
+    });
+    // The second file differs in size and metadata: were the object verified against the first, it would be deleted.
+    const first = { name: 'shared.txt', size: 4, type: 'text/plain', metadata: { owner: 'alice' } };
+    const second = { name: 'shared.txt', size: 5, type: 'text/plain', metadata: { owner: 'bob' } };
+    const [a] = (await call(handler, { operation: 'presign-put', files: [first] })).body.results;
+    const [b] = (await call(handler, { operation: 'presign-put', files: [second] })).body.results;
+    expect(b.key).toBe(a.key);
+    expect((await put(a.url, text('good'), a.headers)).status).toBe(200);
+    expect((await put(b.url, text('bobby'), b.headers)).status).toBe(200);
+    const refused = await call(handler, { operation: 'complete-put', file: first, key: a.key, token: a.token });
+    expect(refused.status).toBe(409);
+    expect(await stored(a.key)).toBe('bobby');
+    expect((await call(handler, { operation: 'complete-put', file: second, key: b.key, token: b.token })).status).toBe(200);
+    expect(seen.map((info) => info.file.metadata)).toEqual([{ owner: 'bob' }]);
+  });
+
+  it('writeOnce with an own key(), a checksum and a form asked for: a create-only PUT with the digest and the reference', async () => {
+    const handler = createSignHandler({
+      ...storage,
+      checksum: 'md5',
+      key: ({ prefix, file }) => `${prefix}/round2-digest/${file.name}`,
+      onUploadComplete: () => undefined,
+    });
+    const body = text('good');
+    const file = { name: 'digest.txt', size: 4, type: 'text/plain', checksum: md5(body) };
+    const [signed] = (await call(handler, { operation: 'presign-put', post: true, files: [file] })).body.results;
+    expect(signed).toMatchObject({ method: 'PUT', confirm: true });
+    expect(signed.headers['If-None-Match']).toBe('*');
+    expect((await put(signed.url, text('evil'), signed.headers)).status).toBeGreaterThanOrEqual(400);
+    expect((await put(signed.url, body, signed.headers)).status).toBe(200);
+    expect((await put(signed.url, body, signed.headers)).status).toBe(412);
+    expect((await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token })).status).toBe(200);
+  });
+});
+
+describe('an unsigned header against the reference', () => {
+  it('an unsigned x-amz-meta-upload-ref header on a presigned PUT (RGW stores unsigned x-amz-meta-*) cannot lend its object to another token (RGW joins both values)', async () => {
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({
+      ...storage,
+      checksum: 'md5',
+      key: ({ prefix, file }) => `${prefix}/round2-header/${file.name}`,
+      onUploadComplete: (info) => void seen.push(info),
+    });
+    const good = text('good'.repeat(16));
+    const evil = text('evil'.repeat(16));
+    const honest = { name: 'deed.bin', size: 64, type: 'application/octet-stream', checksum: md5(good) };
+    const other = { ...honest, checksum: md5(evil) };
+    const [first] = (await call(handler, { operation: 'presign-put', files: [honest] })).body.results;
+    const [second] = (await call(handler, { operation: 'presign-put', files: [other] })).body.results;
+    expect(second.key).toBe(first.key);
+    const smuggled = await put(second.url, evil, { ...second.headers, [`x-amz-meta-${UPLOAD_REFERENCE}`]: uploadReference(first.token) });
+    if (smuggled.status === 200) {
+      // RGW keeps the unsigned header's value and the signed one, joined ("<first>,<second>"): neither reference.
+      expect((await head(second.key))?.Metadata?.[UPLOAD_REFERENCE]).not.toBe(uploadReference(first.token));
+    }
+    const claimed = await call(handler, { operation: 'complete-put', file: honest, key: first.key, token: first.token });
+    expect(claimed.status).toBe(409);
+    // Its own token does not verify it either (409, left alone): like a PUT never completed, the app is never told.
+    expect((await call(handler, { operation: 'complete-put', file: other, key: second.key, token: second.token })).status).toBe(409);
+    expect(await stored(second.key)).toBe('evil'.repeat(16));
+    expect(seen.filter((info) => info.file.checksum === md5(good))).toHaveLength(0);
+  });
+});
+
+describe('found by the red team, round 2 (fails today)', () => {
+  it('a multipart upload whose metadata names the reference of a PUT token lets that token claim other bytes with the signed digest', async () => {
+    // A name-based key(): Mallory's PUT token and her multipart upload get the same key. Her PUT URL signs the digest of
+    // `good`; she never uses it. Her multipart upload, whose metadata (client-chosen, stored by CreateMultipartUpload)
+    // carries that token's reference, stores `evil` there; complete-put then reports `good`'s digest for `evil`.
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({
+      ...storage,
+      checksum: 'md5',
+      key: ({ prefix, file }) => `${prefix}/round2-claim/${file.name}`,
+      onUploadComplete: (info) => void seen.push(info),
+    });
+    const good = text('good'.repeat(16));
+    const evil = text('evil'.repeat(16));
+    const file = { name: 'contract.bin', size: 64, type: 'application/octet-stream', checksum: md5(good) };
+    const [signed] = (await call(handler, { operation: 'presign-put', files: [file] })).body.results;
+    const reference = uploadReference(signed.token);
+
+    const twin = { name: file.name, size: 64, type: file.type, metadata: { [UPLOAD_REFERENCE]: reference } };
+    const created = await call(handler, { operation: 'create-multipart', file: twin, partSize: 5 * MiB });
+    if (created.status === 200) {
+      const { upload } = created.body;
+      expect(upload.key).toBe(signed.key);
+      const parts = await call(handler, { operation: 'sign-parts', file: twin, upload, partNumbers: [1], checksums: { 1: md5(evil) } });
+      const [one] = parts.body.parts;
+      expect((await put(one.url, evil, one.headers)).status).toBe(200);
+      await call(handler, { operation: 'complete-multipart', file: twin, upload });
+    }
+    const claimed = await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token });
+    // This upload's URL stored nothing: the completion must be refused, and the app never told `good`'s digest for `evil`.
+    expect(claimed.status).toBe(409);
+    expect(seen.filter((info) => info.file.checksum === md5(good))).toHaveLength(0);
+  });
+
+  it("a multipart upload can write the upload-ref metadata at all (the library's own name, client-chosen)", async () => {
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({ ...storage, onUploadComplete: (info) => void seen.push(info) });
+    const file = { name: 'forged.bin', size: 64, type: 'application/octet-stream', metadata: { [UPLOAD_REFERENCE]: 'forged' } };
+    const created = await call(handler, { operation: 'create-multipart', file, partSize: 5 * MiB });
+    if (created.status === 200) {
+      const { upload } = created.body;
+      const [one] = (await call(handler, { operation: 'sign-parts', file, upload, partNumbers: [1] })).body.parts;
+      expect((await put(one.url, text('x'.repeat(64)), one.headers)).status).toBe(200);
+      await call(handler, { operation: 'complete-multipart', file, upload });
+      expect((await head(upload.key))?.Metadata?.[UPLOAD_REFERENCE]).toBeUndefined();
+    } else {
+      expect(created.status).toBe(400);
+    }
+    expect(seen.every((info) => !(UPLOAD_REFERENCE in info.metadata))).toBe(true);
+  });
+});
