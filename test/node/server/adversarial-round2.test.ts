@@ -287,4 +287,24 @@ describe('found by the red team, round 2 (fails today)', () => {
     expect(answer.body.error.code).toBe('unknown_operation');
     expect(isWellFormed(answer.body.error.message)).toBe(true);
   });
+
+  it('metadata at the protocol’s 2 KiB limit plus the server’s upload-ref stays within S3’s 2 KB of user metadata (or the file is refused)', async () => {
+    // AWS counts the UTF-8 bytes of each name (without x-amz-meta-) and value; over 2048 a PUT is refused (400 MetadataTooLarge).
+    const handler = createSignHandler(confirmed);
+    const file = { ...good, metadata: { a: 'v'.repeat(2047) } };
+    for (const post of [false, true]) {
+      const [result] = await presignPut(handler, [file], { post });
+      if (!result.ok) {
+        expect(result.error.code).toBeDefined();
+        continue;
+      }
+      const signed: Array<[string, string]> = post
+        ? Object.entries(result.fields as Record<string, string>)
+        : [...new URL(result.url).searchParams];
+      const bytes = signed
+        .filter(([name]) => name.toLowerCase().startsWith('x-amz-meta-'))
+        .reduce((sum, [name, value]) => sum + Buffer.byteLength(name.slice('x-amz-meta-'.length)) + Buffer.byteLength(value), 0);
+      expect(bytes, post ? 'form' : 'PUT').toBeLessThanOrEqual(2048);
+    }
+  });
 });
