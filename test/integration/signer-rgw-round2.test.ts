@@ -299,4 +299,15 @@ describe('found by the red team, round 2 (fails today)', () => {
     }
     expect(seen.every((info) => !(UPLOAD_REFERENCE in info.metadata))).toBe(true);
   });
+
+  it('onUploadComplete is not told a client-chosen upload-ref as the file’s signed metadata (the object holds another)', async () => {
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({ ...storage, onUploadComplete: (info) => void seen.push(info) });
+    const file = { name: 'told.txt', size: 4, type: 'text/plain', metadata: { [UPLOAD_REFERENCE]: 'chosen-by-client', owner: 'm' } };
+    const [signed] = (await call(handler, { operation: 'presign-put', files: [file] })).body.results;
+    expect((await put(signed.url, text('good'), signed.headers)).status).toBe(200);
+    expect((await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token })).status).toBe(200);
+    expect((await head(signed.key))?.Metadata?.[UPLOAD_REFERENCE]).toBe(uploadReference(signed.token));
+    expect(seen[0]?.file.metadata?.[UPLOAD_REFERENCE]).not.toBe('chosen-by-client');
+  });
 });
