@@ -3,13 +3,22 @@
  * upload reference (`x-amz-meta-upload-ref`) that lets complete-put know its
  * own object. Can a client strip it, change it, repeat it, or get an object
  * that carries it stored through another path? Passing cases assert the safe
- * behaviour; the "found by the red team, round 2" block fails today.
+ * behaviour; the "found by the red team, round 2" block fails today. RGW
+ * checks only the headers a presigned request signs (it stores unsigned
+ * x-amz-meta-*, and obeys an unsigned x-amz-copy-source on a presigned PUT).
  */
 import { createHash } from 'node:crypto';
-import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UPLOAD_REFERENCE, uploadReference } from '../../src/server/context.js';
-import { createSignHandler, type SignHandlerOptions, type UploadCompleteInfo } from '../../src/server/index.js';
+import { createSignHandler, presignDownload, type SignHandlerOptions, type UploadCompleteInfo } from '../../src/server/index.js';
 import { type RgwServer, startRgw } from '../support/rgw.js';
 import { testS3Client } from '../support/s3-client.js';
 
@@ -249,6 +258,29 @@ describe('an unsigned header against the reference', () => {
   });
 });
 
+/** An object outside every upload prefix that no client was ever given a URL for. */
+async function secret(key: string, body: string) {
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ContentType: 'text/plain' }));
+}
+
+describe('an unsigned x-amz-copy-source on a presigned URL', () => {
+  it('a part URL cannot copy another object into the upload (no UploadPartCopy through a presigned part)', async () => {
+    await secret('private/alice/notes.txt', 'alice-private');
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({ ...storage, onUploadComplete: (info) => void seen.push(info) });
+    const file = { name: 'copied.txt', size: 13, type: 'text/plain' };
+    const created = await call(handler, { operation: 'create-multipart', file, partSize: 5 * MiB });
+    expect(created.status).toBe(200);
+    const { upload } = created.body;
+    const [one] = (await call(handler, { operation: 'sign-parts', file, upload, partNumbers: [1] })).body.parts;
+    const answer = await put(one.url, new Uint8Array(0), { ...one.headers, 'x-amz-copy-source': `/${BUCKET}/private/alice/notes.txt` });
+    const completed = await call(handler, { operation: 'complete-multipart', file, upload });
+    await call(handler, { operation: 'abort-multipart', file, upload });
+    expect(await stored(upload.key), `${answer.status} ${answer.text.slice(0, 200)} / ${completed.status}`).not.toBe('alice-private');
+    expect(seen).toHaveLength(0);
+  });
+});
+
 describe('found by the red team, round 2 (fails today)', () => {
   it('a multipart upload whose metadata names the reference of a PUT token lets that token claim other bytes with the signed digest', async () => {
     // A name-based key(): Mallory's PUT token and her multipart upload get the same key. Her PUT URL signs the digest of
@@ -309,5 +341,39 @@ describe('found by the red team, round 2 (fails today)', () => {
     expect((await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token })).status).toBe(200);
     expect((await head(signed.key))?.Metadata?.[UPLOAD_REFERENCE]).toBe(uploadReference(signed.token));
     expect(seen[0]?.file.metadata?.[UPLOAD_REFERENCE]).not.toBe('chosen-by-client');
+  });
+
+  it('a presigned PUT plus an unsigned x-amz-copy-source copies any object of the bucket (outside the prefix) into the signed key, and complete-put leaves it there', async () => {
+    // RGW checks only the headers the URL signs: x-amz-copy-source turns the PUT into a CopyObject. Mallory's key is hers,
+    // so an app that lets a user download keys under their own prefix (presignDownload's `prefix`) hands her Alice's file.
+    await secret('private/alice/diary.txt', 'alice-secret');
+    const handler = createSignHandler({ ...storage, prefix: 'users/mallory', onUploadComplete: () => undefined });
+    // An empty file: the signed Content-Length (0) is what a copy request sends.
+    const file = { name: 'innocent.txt', size: 0, type: 'text/plain' };
+    const [signed] = (await call(handler, { operation: 'presign-put', files: [file] })).body.results;
+    const copy = await put(signed.url, new Uint8Array(0), { ...signed.headers, 'x-amz-copy-source': `/${BUCKET}/private/alice/diary.txt` });
+    const completed = await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token });
+    const url = await presignDownload(storage, { key: signed.key, prefix: 'users/mallory' });
+    const read = await fetch(url);
+    const body = read.ok ? await read.text() : '';
+    expect(`${copy.status} ${completed.status} ${body}`).not.toContain('alice-secret');
+  });
+
+  it('…and with x-amz-metadata-directive: REPLACE and the token’s reference as an unsigned header, complete-put claims the copy (onUploadComplete)', async () => {
+    await secret('private/alice/ledger.txt', 'alice-ledger');
+    const seen: UploadCompleteInfo[] = [];
+    const handler = createSignHandler({ ...storage, prefix: 'users/mallory2', onUploadComplete: (info) => void seen.push(info) });
+    const file = { name: 'mine.txt', size: 12, type: 'text/plain' };
+    const [signed] = (await call(handler, { operation: 'presign-put', files: [file] })).body.results;
+    // A body of the signed length rides along; the copy source decides what is stored.
+    await put(signed.url, text('x'.repeat(12)), {
+      ...signed.headers,
+      'x-amz-copy-source': `/${BUCKET}/private/alice/ledger.txt`,
+      'x-amz-metadata-directive': 'REPLACE',
+      [`x-amz-meta-${UPLOAD_REFERENCE}`]: uploadReference(signed.token),
+    });
+    const completed = await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token });
+    expect(`${completed.status} ${(await stored(signed.key)) ?? ''}`).not.toContain('alice-ledger');
+    expect(seen).toHaveLength(0);
   });
 });
