@@ -19,6 +19,17 @@ export const S3_LIMITS = {
 /** SigV4 presigned URLs live at most 7 days, in seconds. */
 export const MAX_EXPIRES_IN = 604_800;
 
+/**
+ * The metadata name a confirmed single upload's object carries, its upload
+ * reference (the server sets it; an app's metadata may not use the name), and
+ * the reference's length (12 random bytes in base64url).
+ */
+export const UPLOAD_REFERENCE = 'upload-ref';
+export const UPLOAD_REFERENCE_LENGTH = 16;
+
+/** S3 user metadata is limited to 2 KB in all; an app's own gets what the upload reference leaves. */
+export const MAX_METADATA_BYTES = 2048 - UPLOAD_REFERENCE.length - UPLOAD_REFERENCE_LENGTH;
+
 /** Files one `presign-put` request may carry. */
 export const MAX_BATCH = 100;
 

@@ -6,13 +6,10 @@
  */
 import { MIME_TYPE } from '../server/content-type.js';
 import { isPrintableAscii } from '../server/text.js';
-import { MAX_BATCH, MAX_PARTS_PER_SIGN, S3_LIMITS } from './limits.js';
+import { MAX_BATCH, MAX_METADATA_BYTES, MAX_PARTS_PER_SIGN, S3_LIMITS, UPLOAD_REFERENCE } from './limits.js';
 import type { Infer, ObjectOf, Schema } from './schema.js';
 import { array, boolean, fallback, integer, isolated, isRecord, object, optional, record, refine, string } from './schema.js';
 import { multipartHandle } from './schema-responses.js';
-
-/** S3 user metadata is limited to 2 KB in all. */
-const MAX_METADATA_BYTES = 2048;
 
 /** Metadata: header-safe names and values, stored in lower case, 2 KiB in all. */
 const metadata: Schema<Record<string, string>> = (value, path, dialect) => {
@@ -24,6 +21,7 @@ const metadata: Schema<Record<string, string>> = (value, path, dialect) => {
     if (!/^[a-z0-9-]{1,64}$/i.test(key)) refuse(`Metadata key "${key.slice(0, 64)}" may hold only letters, digits and dashes.`);
     // S3 stores metadata names in lower case: two names that differ only in case would be one.
     if (Object.hasOwn(clean, key.toLowerCase())) refuse(`Metadata key "${key}" is given twice (names are not case-sensitive).`);
+    if (key.toLowerCase() === UPLOAD_REFERENCE) refuse(`Metadata key "${key}" is reserved for the upload's reference.`, `${path}.${key}`);
     const text = string({ empty: true, max: MAX_METADATA_BYTES })(raw, `${path}.${key}`, dialect, value);
     // Sent as a header: CR, LF, NUL or any other control character could split or end it; S3 stores US-ASCII only.
     if (!isPrintableAscii(text)) {
@@ -35,7 +33,7 @@ const metadata: Schema<Record<string, string>> = (value, path, dialect) => {
     bytes += key.length + text.length;
     clean[key.toLowerCase()] = text;
   }
-  if (bytes > MAX_METADATA_BYTES) refuse(`Metadata is larger than ${MAX_METADATA_BYTES} bytes.`);
+  if (bytes > MAX_METADATA_BYTES) refuse(`Metadata is larger than ${MAX_METADATA_BYTES} bytes (S3's 2 KB, less the upload's reference).`);
   return clean;
 };
 

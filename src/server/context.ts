@@ -1,4 +1,5 @@
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { UPLOAD_REFERENCE, UPLOAD_REFERENCE_LENGTH } from '../protocol/limits.js';
 import { partCount } from '../protocol/part-plan.js';
 import type { FileContext, MultipartHandle } from '../protocol/types.js';
 import { essenceOf } from './content-type.js';
@@ -92,7 +93,7 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
      * that repeats) in the same second still get tokens of their own, and it is bound into the token.
      */
     putToken: async (key: string, file: FileContext, lifetime: number) => {
-      const reference = base64url(crypto.getRandomValues(new Uint8Array(12)));
+      const reference = base64url(crypto.getRandomValues(new Uint8Array((UPLOAD_REFERENCE_LENGTH * 3) / 4)));
       return `${reference}.${await tokens.issue(lifetime + PUT_TOKEN_GRACE_SECONDS, reference, ...putFields(key, file))}`;
     },
 
@@ -136,24 +137,30 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
       const head = await storage(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), ['NotFound', 'NoSuchKey']);
       if (!head) throw new SignError(404, 'invalid_upload', 'The object is not in the bucket.');
       const stored = Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-      if (reference !== undefined && stored[UPLOAD_REFERENCE] !== reference) {
-        // Not stored through this upload's URL (a key() that gave two uploads one key): someone else's, left alone.
-        throw new SignError(409, 'object_mismatch', 'The object under this key was not stored by this upload; it is left as it is.');
-      }
-      // The reference is the library's, not the app's: neither compared with the app's metadata nor passed on.
-      const metadata = { ...stored };
-      const expectedMetadata = { ...file.metadata };
-      if (reference !== undefined) {
-        delete metadata[UPLOAD_REFERENCE];
-        delete expectedMetadata[UPLOAD_REFERENCE];
-      }
-      const size = head.ContentLength ?? -1;
       const refuse = async (code: 'size_mismatch' | 'object_mismatch', message: string): Promise<never> => {
         await storage(() => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })));
         throw new SignError(422, code, `${message} It was deleted.`);
       };
+      if (reference !== undefined && stored[UPLOAD_REFERENCE] !== reference) {
+        // Not stored the way this upload's URL stores. Under the default keys (a random UUID each) nobody else has the
+        // key, so its holder wrote it another way (a copy on a store that obeys an unsigned x-amz-copy-source): deleted.
+        // An app's own key() may give two uploads one key: then it may be someone else's, and is left alone.
+        if (!options.key) await refuse('object_mismatch', 'The object under this key was not stored by this upload’s URL.');
+        throw new SignError(409, 'object_mismatch', 'The object under this key was not stored by this upload; it is left as it is.');
+      }
+      // The reference is the library's, not the app's: neither compared with the app's metadata nor passed on.
+      const metadata = { ...stored };
+      if (reference !== undefined) delete metadata[UPLOAD_REFERENCE];
+      const expectedMetadata = file.metadata ?? {};
+      const size = head.ContentLength ?? -1;
       if (size !== file.size || size > limits.maxFileSize || size < limits.minFileSize) {
         await refuse('size_mismatch', `The stored object is ${size} bytes, not the ${file.size} bytes that were signed.`);
+      }
+      // A single PUT's ETag is the MD5 of what was stored (a plain one: 32 hex digits). With MD5 digests signed in, it
+      // must be the file's: a store that obeys an unsigned x-amz-copy-source stores another object's bytes, and its ETag.
+      const etag = /^"?([0-9a-f]{32})"?$/i.exec(head.ETag ?? '')?.[1]?.toLowerCase();
+      if (!multipart && options.checksum === 'md5' && file.checksum && etag && etag !== hexOf(file.checksum)) {
+        await refuse('object_mismatch', 'The stored bytes are not the file whose MD5 digest was signed.');
       }
       const expected = objectHeaders(file, key, resolved, 'file');
       const unsigned = [
@@ -194,15 +201,20 @@ export function createSignContext(options: SignHandlerOptions, resolved: Resolve
 }
 
 /**
- * Metadata every single upload that will be confirmed carries (`x-amz-meta-upload-ref`), signed into its URL
- * or form: a random reference, also the first part of its completion token, so a completion recognises the
- * object its own URL stored (the server's value replaces an app's metadata of that name).
+ * Every single upload that will be confirmed carries metadata `x-amz-meta-upload-ref` (UPLOAD_REFERENCE),
+ * signed into its URL or form: a random reference, also the first part of its completion token, so a
+ * completion recognises the object its own URL stored. An app's metadata may not use the name.
  */
-export const UPLOAD_REFERENCE = 'upload-ref';
+export { UPLOAD_REFERENCE };
 
 /** The reference of the single upload a completion token was issued for (its first part; not a secret, a tie). */
 export function uploadReference(token: string): string {
   return token.slice(0, Math.max(0, token.indexOf('.')));
+}
+
+/** A base64 digest as lower-case hex. */
+function hexOf(base64: string): string {
+  return Array.from(atob(base64), (char) => char.charCodeAt(0).toString(16).padStart(2, '0')).join('');
 }
 
 export function isStorageError(error: unknown, names?: string[]): boolean {

@@ -21,8 +21,9 @@ const INVISIBLE = /[\p{Cf}\u115f\u1160\u3164\uffa0\u2800]/gu;
  */
 export function quoted(value: unknown): string {
   if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
-    const text = JSON.stringify(value);
-    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+    // Cut by code points: half an emoji would make the message malformed Unicode.
+    const text = [...JSON.stringify(value)];
+    return text.length > 40 ? `${text.slice(0, 39).join('')}…` : text.join('');
   }
   return Array.isArray(value) ? 'an array' : 'an object';
 }

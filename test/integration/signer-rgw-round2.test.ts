@@ -3,9 +3,10 @@
  * upload reference (`x-amz-meta-upload-ref`) that lets complete-put know its
  * own object. Can a client strip it, change it, repeat it, or get an object
  * that carries it stored through another path? Passing cases assert the safe
- * behaviour; the "found by the red team, round 2" block fails today. RGW
- * checks only the headers a presigned request signs (it stores unsigned
- * x-amz-meta-*, and obeys an unsigned x-amz-copy-source on a presigned PUT).
+ * behaviour; each case of the "found by the red team, round 2" block failed
+ * before its fix. RGW checks only the headers a presigned request signs (it
+ * stores unsigned x-amz-meta-*, and obeys an unsigned x-amz-copy-source on a
+ * presigned PUT: docs/security.md, class 1c).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -120,22 +121,17 @@ describe('the upload reference of a presigned PUT', () => {
     expect((await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token })).status).toBe(200);
   });
 
-  it('app metadata named upload-ref (any case) does not displace the server value, in a PUT or a form; both complete', async () => {
-    const seen: UploadCompleteInfo[] = [];
-    const handler = createSignHandler({ ...storage, writeOnce: false, onUploadComplete: (info) => void seen.push(info) });
+  it('app metadata named upload-ref (any case) is refused for that file, in a PUT, a form or a multipart upload; the others are signed', async () => {
+    const handler = createSignHandler({ ...storage, writeOnce: false, onUploadComplete: () => undefined });
     const file = { name: 'named.txt', size: 4, type: 'text/plain', metadata: { 'Upload-Ref': 'chosen-by-client', owner: 'm' } };
-    const [asPut] = (await call(handler, { operation: 'presign-put', files: [file] })).body.results;
-    const [asForm] = (await call(handler, { operation: 'presign-put', post: true, files: [file] })).body.results;
-    expect(asForm.method).toBe('POST');
-    expect(asForm.fields[`x-amz-meta-${UPLOAD_REFERENCE}`]).toBe(uploadReference(asForm.token));
-    expect((await put(asPut.url, text('good'), asPut.headers)).status).toBe(200);
-    expect((await post(asForm, text('good'))).status).toBe(204);
-    for (const signed of [asPut, asForm]) {
-      expect((await head(signed.key))?.Metadata?.[UPLOAD_REFERENCE]).toBe(uploadReference(signed.token));
-      expect((await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token })).status).toBe(200);
+    for (const post of [false, true]) {
+      const [refused, signed] = (
+        await call(handler, { operation: 'presign-put', post, files: [file, { ...file, metadata: { owner: 'm' } }] })
+      ).body.results;
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+      expect(signed.ok).toBe(true);
     }
-    // The app is not handed the library's reference as the stored metadata.
-    expect(seen.map((info) => info.metadata)).toEqual([{ owner: 'm' }, { owner: 'm' }]);
+    expect((await call(handler, { operation: 'create-multipart', file: { ...file, size: 6 * MiB }, partSize: 5 * MiB })).status).toBe(400);
   });
 });
 
@@ -281,7 +277,7 @@ describe('an unsigned x-amz-copy-source on a presigned URL', () => {
   });
 });
 
-describe('found by the red team, round 2 (fails today)', () => {
+describe('found by the red team, round 2 (each failed before its fix)', () => {
   it('a multipart upload whose metadata names the reference of a PUT token lets that token claim other bytes with the signed digest', async () => {
     // A name-based key(): Mallory's PUT token and her multipart upload get the same key. Her PUT URL signs the digest of
     // `good`; she never uses it. Her multipart upload, whose metadata (client-chosen, stored by CreateMultipartUpload)
@@ -310,8 +306,10 @@ describe('found by the red team, round 2 (fails today)', () => {
       await call(handler, { operation: 'complete-multipart', file: twin, upload });
     }
     const claimed = await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token });
-    // This upload's URL stored nothing: the completion must be refused, and the app never told `good`'s digest for `evil`.
-    expect(claimed.status).toBe(409);
+    // The twin is refused at create-multipart (the name is reserved), so nothing is stored; the completion is refused
+    // (404 with nothing there, 409 were anything there), and the app is never told `good`'s digest for `evil`.
+    expect(created.status).toBe(400);
+    expect([404, 409]).toContain(claimed.status);
     expect(seen.filter((info) => info.file.checksum === md5(good))).toHaveLength(0);
   });
 
@@ -332,15 +330,13 @@ describe('found by the red team, round 2 (fails today)', () => {
     expect(seen.every((info) => !(UPLOAD_REFERENCE in info.metadata))).toBe(true);
   });
 
-  it('onUploadComplete is not told a client-chosen upload-ref as the file’s signed metadata (the object holds another)', async () => {
+  it('onUploadComplete is never told a client-chosen upload-ref: presign-put refuses the name', async () => {
     const seen: UploadCompleteInfo[] = [];
     const handler = createSignHandler({ ...storage, onUploadComplete: (info) => void seen.push(info) });
     const file = { name: 'told.txt', size: 4, type: 'text/plain', metadata: { [UPLOAD_REFERENCE]: 'chosen-by-client', owner: 'm' } };
-    const [signed] = (await call(handler, { operation: 'presign-put', files: [file] })).body.results;
-    expect((await put(signed.url, text('good'), signed.headers)).status).toBe(200);
-    expect((await call(handler, { operation: 'complete-put', file, key: signed.key, token: signed.token })).status).toBe(200);
-    expect((await head(signed.key))?.Metadata?.[UPLOAD_REFERENCE]).toBe(uploadReference(signed.token));
-    expect(seen[0]?.file.metadata?.[UPLOAD_REFERENCE]).not.toBe('chosen-by-client');
+    const [refused] = (await call(handler, { operation: 'presign-put', files: [file] })).body.results;
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(seen).toHaveLength(0);
   });
 
   it('a presigned PUT plus an unsigned x-amz-copy-source copies any object of the bucket (outside the prefix) into the signed key, and complete-put leaves it there', async () => {
@@ -359,11 +355,16 @@ describe('found by the red team, round 2 (fails today)', () => {
     expect(`${copy.status} ${completed.status} ${body}`).not.toContain('alice-secret');
   });
 
-  it('…and with x-amz-metadata-directive: REPLACE and the token’s reference as an unsigned header, complete-put claims the copy (onUploadComplete)', async () => {
+  it('…and with x-amz-metadata-directive: REPLACE and the token’s reference as an unsigned header, a signer requiring MD5 digests refuses and deletes the copy (its ETag is not the signed digest)', async () => {
     await secret('private/alice/ledger.txt', 'alice-ledger');
     const seen: UploadCompleteInfo[] = [];
-    const handler = createSignHandler({ ...storage, prefix: 'users/mallory2', onUploadComplete: (info) => void seen.push(info) });
-    const file = { name: 'mine.txt', size: 12, type: 'text/plain' };
+    const handler = createSignHandler({
+      ...storage,
+      checksum: 'md5',
+      prefix: 'users/mallory2',
+      onUploadComplete: (info) => void seen.push(info),
+    });
+    const file = { name: 'mine.txt', size: 12, type: 'text/plain', checksum: md5(text('x'.repeat(12))) };
     const [signed] = (await call(handler, { operation: 'presign-put', files: [file] })).body.results;
     // A body of the signed length rides along; the copy source decides what is stored.
     await put(signed.url, text('x'.repeat(12)), {

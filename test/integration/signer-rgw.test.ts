@@ -196,21 +196,34 @@ describe('createSignHandler against Ceph RGW', () => {
     expect(onUploadComplete).not.toHaveBeenCalled();
   });
 
-  it('an object under the key that this upload’s URL did not store (no reference, or another) is left alone and the completion refused', async () => {
+  it('an object under the key that this upload’s URL did not store (no reference, or another): deleted under the default keys, left alone under an app’s own key()', async () => {
     const onUploadComplete = vi.fn();
-    const handler = createSignHandler({ ...storage, onUploadComplete });
-    const file = { name: 'theirs.bin', size: 8, type: 'application/octet-stream' };
-    const { body } = await call(handler, { operation: 'presign-put', files: [file, file] });
-    const others: Array<Record<string, string>> = [{}, { [UPLOAD_REFERENCE]: uploadReference(body.results[1].token) }];
-    for (const [index, metadata] of others.entries()) {
-      const { key, token } = body.results[0];
-      await s3.send(
-        new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes(8), ContentType: 'application/octet-stream', Metadata: metadata }),
-      );
-      const completed = await call(handler, { operation: 'complete-put', file, key, token });
-      expect(completed.status, String(index)).toBe(409);
-      expect(completed.body.error.code).toBe('object_mismatch');
-      await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).resolves.toMatchObject({ ContentLength: 8 });
+    const others = (token: string): Array<Record<string, string>> => [{}, { [UPLOAD_REFERENCE]: uploadReference(token) }];
+    for (const own of [false, true]) {
+      const handler = createSignHandler({
+        ...storage,
+        onUploadComplete,
+        ...(own ? { key: ({ prefix, file }: { prefix: string; file: { name: string } }) => `${prefix}/shared-ref/${file.name}` } : {}),
+      });
+      const file = { name: 'theirs.bin', size: 8, type: 'application/octet-stream' };
+      const { body } = await call(handler, { operation: 'presign-put', files: [file, file] });
+      for (const [index, metadata] of others(body.results[1].token).entries()) {
+        const { key, token } = body.results[0];
+        await s3.send(
+          new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes(8), ContentType: 'application/octet-stream', Metadata: metadata }),
+        );
+        const completed = await call(handler, { operation: 'complete-put', file, key, token });
+        expect(completed.body.error.code, `${own} ${index}`).toBe('object_mismatch');
+        if (own) {
+          // An app's key() may have given another upload this key: its object is not ours to delete.
+          expect(completed.status).toBe(409);
+          await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).resolves.toMatchObject({ ContentLength: 8 });
+        } else {
+          // A random key nobody else has: its holder stored this some other way (a copy), and it goes.
+          expect(completed.status).toBe(422);
+          await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }))).rejects.toMatchObject({ name: 'NotFound' });
+        }
+      }
     }
     expect(onUploadComplete).not.toHaveBeenCalled();
   });
