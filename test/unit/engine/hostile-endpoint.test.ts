@@ -994,13 +994,11 @@ describe('found with a hostile endpoint (fails today)', () => {
     const [result] = await nextBatch(batches);
     expectCleanFailure(result, 'endpoint_refused');
   });
-});
 
-describe('found with a hostile endpoint, CLI transport (fails today)', () => {
   it.each([
     ['a CR LF in a header value', { 'x-amz-meta-a': 'v\r\nX-Injected: 1' }],
     ['a space in a header name', { 'Bad Name': 'v' }],
-  ])('httpPut with %s: rejects with endpoint_malformed (the endpoint’s fault), not a bare TypeError', async (_, headers) => {
+  ])('the CLI’s httpPut with %s: rejects with endpoint_malformed (the endpoint’s fault), not a bare TypeError', async (_, headers) => {
     const { httpPut } = await import('../../../src/cli/http-put.js');
     const error = await httpPut(
       { url: `${STORAGE}/uploads/a.txt?X-Amz-Signature=abc`, method: 'PUT', headers, expiresAt: later() },
