@@ -38,10 +38,21 @@ export const httpPut: SendFunction = (request, body, signal, onProgress) =>
     const onAbort = () => finish(canceledError());
     signal.addEventListener('abort', onAbort, { once: true });
 
-    const client: ClientRequest = send(url, {
-      method: request.method,
-      headers: { ...request.headers, 'Content-Length': String(body.size) },
-    });
+    let client: ClientRequest;
+    try {
+      client = send(url, { method: request.method, headers: { ...request.headers, 'Content-Length': String(body.size) } });
+    } catch (error) {
+      // Node refuses a header name or value HTTP cannot carry (CR, LF, a space): the endpoint signed it, not us.
+      signal.removeEventListener('abort', onAbort);
+      settled = true;
+      return reject(
+        new UploadError({
+          code: 'endpoint_malformed',
+          message: `The signing endpoint's headers cannot be sent over HTTP (${error instanceof Error ? error.message : String(error)}).`,
+          retryable: false,
+        }),
+      );
+    }
     client.setTimeout(IDLE_TIMEOUT_MS, () => client.destroy(new Error(`no progress for ${IDLE_TIMEOUT_MS / 1000} s`)));
     client.on('response', (response: IncomingMessage) => {
       responded = true;

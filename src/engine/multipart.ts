@@ -1,4 +1,5 @@
 import { canceledError, isCanceled, onAbort, UploadError } from '../protocol/errors.js';
+import { S3_LIMITS } from '../protocol/limits.js';
 import { choosePartSize, defaultPartSize, type PartRange, planParts } from '../protocol/part-plan.js';
 import type { MultipartHandle, SignedRequest } from '../protocol/types.js';
 import { withRetry } from './retry.js';
@@ -54,6 +55,14 @@ export async function multipartUpload(
     if (signal.aborted) throw canceledError();
   }
   const { upload, etags } = progress.current;
+  // The endpoint chose the part size: one that makes more parts than S3 holds is its mistake, not a plan to follow.
+  if (Math.ceil(context.file.size / upload.partSize) > S3_LIMITS.maxParts) {
+    throw new UploadError({
+      code: 'endpoint_malformed',
+      message: `The signing endpoint chose ${upload.partSize}-byte parts: ${context.file.size} bytes would need more than ${S3_LIMITS.maxParts} parts.`,
+      retryable: false,
+    });
+  }
   const parts = planParts(context.file.size, upload.partSize);
   const missing = parts.filter((part) => !etags.has(part.partNumber));
   const signer = new PartSigner(context, upload, options.signBatchSize, missing);

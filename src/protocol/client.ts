@@ -1,4 +1,5 @@
 import { canceledError, isRetryableStatus, onAbort, UploadError } from './errors.js';
+import { redactPresigned } from './redact.js';
 import { type FileContext, type Operation, PROTOCOL_VERSION, type PresignPutResult, type ResponseFor, type SignRequest } from './types.js';
 import { MalformedResponseError, protocolError, validateResponse } from './validate-response.js';
 
@@ -94,13 +95,17 @@ export class SignClient {
       return validateResponse(call.operation as O, body);
     } catch (error) {
       if (!(error instanceof MalformedResponseError)) throw error;
-      throw new UploadError({
-        code: 'endpoint_malformed',
-        message: `${this.#endpointName} answered "${call.operation}" with an invalid response: ${error.message}. Check that it implements protocol v1 (docs/protocol.md).`,
-        retryable: false,
-        cause: error,
-      });
+      throw this.#malformed(call.operation, error);
     }
+  }
+
+  #malformed(operation: Operation, error: MalformedResponseError): UploadError {
+    return new UploadError({
+      code: 'endpoint_malformed',
+      message: `${this.#endpointName} answered "${operation}" with an invalid response: ${error.message}. Check that it implements protocol v1 (docs/protocol.md).`,
+      retryable: false,
+      cause: error,
+    });
   }
 
   /**
@@ -145,7 +150,12 @@ export class SignClient {
           for (const entry of batch) entry.reject(error);
           return;
         }
-        for (const [index, entry] of batch.entries()) entry.resolve(results[index] as PresignPutResult);
+        // A malformed result fails its own file (validate-response.ts isolates each); the others are signed.
+        for (const [index, entry] of batch.entries()) {
+          const result: unknown = results[index];
+          if (result instanceof MalformedResponseError) entry.reject(this.#malformed('presign-put', result));
+          else entry.resolve(result as PresignPutResult);
+        }
       },
       (error: unknown) => {
         for (const entry of batch) entry.reject(entry.signal.aborted ? canceledError() : error);
@@ -165,7 +175,13 @@ export class SignClient {
     }, timeoutMs);
     try {
       const { signUrl } = this.#options;
-      if (typeof signUrl === 'function') return await signUrl(request, { signal: controller.signal });
+      // A function that ignores its signal still times out: its answer is raced against the abort.
+      if (typeof signUrl === 'function') {
+        return await Promise.race([
+          signUrl(request, { signal: controller.signal }),
+          new Promise<never>((_, reject) => onAbort(controller.signal, () => reject(new Error('aborted')))),
+        ]);
+      }
       return await this.#post(signUrl, request, controller.signal);
     } catch (error) {
       if (signal?.aborted) throw canceledError();
@@ -233,7 +249,7 @@ export class SignClient {
         status: response.status,
         serverCode: serverError?.code,
         message: serverError
-          ? `${this.#endpointName} refused "${request.operation}" (${response.status} ${serverError.code}): ${serverError.message}`
+          ? `${this.#endpointName} refused "${request.operation}" (${response.status} ${serverError.code}): ${redactPresigned(serverError.message)}`
           : `${this.#endpointName} answered "${request.operation}" with HTTP ${response.status}${text ? `: ${truncate(text)}` : ''}.`,
         retryable: isRetryableStatus(response.status),
       });
@@ -250,8 +266,9 @@ export class SignClient {
   }
 }
 
+/** An answer's text for a message: one line, short, and never a presigned URL (a credential) an endpoint echoed. */
 function truncate(text: string, max = 120): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const oneLine = redactPresigned(text).replace(/\s+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
 }
 

@@ -5,6 +5,11 @@
  */
 const PRESIGNED_URL = /\bhttps?:\/\/[^\s"'<>]*X-Amz-(?:Signature|Credential)[^\s"'<>]*/gi;
 
+/** The text with every presigned URL replaced by "[presigned URL]". */
+export function redactPresigned(text: string): string {
+  return text.replace(PRESIGNED_URL, '[presigned URL]');
+}
+
 export function redactor(signUrl?: string): (text: string) => string {
   const replacements: Array<[string, string]> = [];
   if (signUrl) {
@@ -17,7 +22,7 @@ export function redactor(signUrl?: string): (text: string) => string {
     }
   }
   return (text) => {
-    let result = text.replace(PRESIGNED_URL, '[presigned URL]');
+    let result = redactPresigned(text);
     for (const [secret, shown] of replacements) result = result.split(secret).join(shown);
     return result;
   };

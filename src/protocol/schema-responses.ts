@@ -5,7 +5,21 @@
  * from them.
  */
 import type { Infer, ObjectOf, Optional, Schema } from './schema.js';
-import { always, array, fallback, integer, isRecord, lenient, object, oneOf, optional, record, refine, string } from './schema.js';
+import {
+  always,
+  array,
+  fallback,
+  integer,
+  isolated,
+  isRecord,
+  lenient,
+  object,
+  oneOf,
+  optional,
+  record,
+  refine,
+  string,
+} from './schema.js';
 import type { ErrorCode } from './types.js';
 
 export const CHECKSUM_ALGORITHMS = ['md5', 'sha256', 'crc32'] as const;
@@ -23,8 +37,20 @@ const multipartHandleFields = {
 };
 export const multipartHandle = object(multipartHandleFields);
 
-/** Header and form-field values: strings, possibly empty. */
-const stringMap = record(string({ empty: true }));
+/** Sent as a header or a form field: an HTTP token for a name; no CR, LF, NUL or other control character in a value. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const HEADER_VALUE = /^[^\u0000-\u0008\u000a-\u001f\u007f]*$/;
+const headerValue = refine(string({ empty: true }), (text, path, dialect) =>
+  HEADER_VALUE.test(text) ? text : dialect.fail(path, 'a header value without control characters'),
+);
+const stringMap = record(headerValue, (name, path, dialect) => {
+  if (!HEADER_NAME.test(name)) dialect.fail(`${path}.${name}`, 'a header or field name (an HTTP token)');
+});
+/** A form's fields: as headers, and never `file` (the file is the form's last part, after every field). */
+const formFields = record(headerValue, (name, path, dialect) => {
+  if (!HEADER_NAME.test(name) || name.toLowerCase() === 'file') dialect.fail(`${path}.${name}`, 'a form field name other than `file`');
+});
 
 const httpUrl = refine(string(), (text, path, dialect) => {
   let url: URL;
@@ -44,7 +70,7 @@ function signedRequestFields(methods: readonly ('PUT' | 'POST')[]) {
     fields: ((value, path, dialect, parent) => {
       if (parent.method !== 'POST') return undefined;
       if (value === undefined) return dialect.fail(path, 'the form fields of a POST');
-      return stringMap(value, path, dialect, parent);
+      return formFields(value, path, dialect, parent);
     }) as Optional<Record<string, string>>,
     url: httpUrl,
     /** Headers the client must send exactly as given (they are part of the signature). */
@@ -84,7 +110,7 @@ const presignPutSigned = object({
   /** Proof for `complete-put`. */
   token: fallback(string({ empty: true }), ''),
   /** The server wants a `complete-put` after the PUT (it verifies the object and may record it). */
-  confirm: lenient(oneOf([true]) as Schema<boolean>),
+  confirm: optional(oneOf([true, false]) as Schema<boolean>),
   ...signedRequestFields(['PUT', 'POST']),
 });
 /** One file's result: `ok: false` with the refusal, else a signed request. */
@@ -94,7 +120,7 @@ const presignPutResult: Schema<Infer<typeof presignPutRefusal> | Infer<typeof pr
 /** Each operation's answer. */
 export const RESPONSES = {
   /** One result per requested file, in request order. */
-  'presign-put': object({ results: array(presignPutResult) }),
+  'presign-put': object({ results: array(isolated(presignPutResult)) }),
   'create-multipart': object({ upload: multipartHandle }),
   'sign-parts': object({ parts: array(object({ partNumber: integer(1), ...signedRequestFields(['PUT']) })) }),
   /** Every part already stored, all pages merged, in part-number order. */

@@ -15,10 +15,18 @@ export class MalformedResponseError extends Error {
   }
 }
 
-/** The browser's dialect: "`parts[0].url` should be a non-empty string". */
+/** The browser's dialect: "`parts[0].url` should be a non-empty string". An isolated part that fails becomes its error. */
 const browser: Dialect = {
   fail(path, expected) {
     throw new MalformedResponseError(path || 'response', expected);
+  },
+  isolate(check) {
+    try {
+      return check();
+    } catch (error) {
+      if (error instanceof MalformedResponseError) return error as never;
+      throw error;
+    }
   },
 };
 

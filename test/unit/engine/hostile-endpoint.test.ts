@@ -836,7 +836,7 @@ describe('what the client sends where, and what its messages carry', () => {
   });
 });
 
-describe('found with a hostile endpoint (fails today)', () => {
+describe('found with a hostile endpoint (each failed before its fix)', () => {
   it('a signUrl function that never settles and ignores its signal: endpoint_timeout', async () => {
     let calls = 0;
     const { uploader, batches } = start({
