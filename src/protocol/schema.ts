@@ -166,6 +166,18 @@ export function refine<T, U = T>(schema: Schema<T>, then: (value: T, path: strin
   return (value, path, dialect, parent) => then(schema(value, path, dialect, parent), path, dialect);
 }
 
+/** A dialect's `isolate` whose refusals are `Refusal`s: the refusal becomes the value; any other error still throws. */
+export function isolating(Refusal: abstract new (...args: never[]) => Error): NonNullable<Dialect['isolate']> {
+  return (check) => {
+    try {
+      return check();
+    } catch (error) {
+      if (error instanceof Refusal) return error as never;
+      throw error;
+    }
+  };
+}
+
 /** Checked on its own: where the dialect isolates, a refusal becomes this value instead of failing the message. */
 export function isolated<T>(schema: Schema<T>): Schema<T> {
   return (value, path, dialect, parent) =>

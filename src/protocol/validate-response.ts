@@ -1,4 +1,4 @@
-import type { Dialect } from './schema.js';
+import { type Dialect, isolating } from './schema.js';
 import { protocolError as protocolErrorSchema, RESPONSES } from './schema-responses.js';
 import type { Operation, ProtocolError, ResponseFor } from './types.js';
 
@@ -20,14 +20,7 @@ const browser: Dialect = {
   fail(path, expected) {
     throw new MalformedResponseError(path || 'response', expected);
   },
-  isolate(check) {
-    try {
-      return check();
-    } catch (error) {
-      if (error instanceof MalformedResponseError) return error as never;
-      throw error;
-    }
-  },
+  isolate: isolating(MalformedResponseError),
 };
 
 export function protocolError(value: unknown, path: string): ProtocolError {

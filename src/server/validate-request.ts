@@ -1,4 +1,4 @@
-import { type Detail, type Dialect, either, isRecord } from '../protocol/schema.js';
+import { type Detail, type Dialect, either, isolating, isRecord } from '../protocol/schema.js';
 import { fileContext, REQUESTS } from '../protocol/schema-requests.js';
 import { type FileContext, type Operation, PROTOCOL_VERSION, type PresignPutRequest, type SignRequest } from '../protocol/types.js';
 import { invalid, SignError } from './errors.js';
@@ -37,14 +37,7 @@ const server: Dialect = {
     // A lone surrogate is not text: it cannot be encoded into a key, a URL or a header.
     if (!isWellFormed(value)) throw invalid(field, `\`${field}\` is not well-formed Unicode (a lone surrogate).`, code);
   },
-  isolate(check) {
-    try {
-      return check();
-    } catch (error) {
-      if (error instanceof SignError) return error as never;
-      throw error;
-    }
-  },
+  isolate: isolating(SignError),
 };
 
 /** Checks a file context as the protocol describes it (docs/protocol.md, "The file context"); throws SignError naming the bad field. */
