@@ -10,52 +10,26 @@
  */
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSignHandler, presignDownload, type SignHandlerOptions } from '../../src/server/index.js';
-import { type RgwServer, startRgw } from '../support/rgw.js';
-import { testS3Client } from '../support/s3-client.js';
+import type { RgwServer } from '../support/rgw.js';
+import { bytes, call, type SignerRgw, startSignerRgw, stopSignerRgw } from '../support/signer-rgw.js';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'signer-red-team';
+const SECRET = 'red-team-integration-secret-red-team';
+let env: SignerRgw | undefined;
 let rgw: RgwServer;
 let s3: S3Client;
 let storage: SignHandlerOptions;
 
 beforeAll(async () => {
-  rgw = await startRgw();
-  s3 = testS3Client(rgw);
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  storage = {
-    bucket: BUCKET,
-    endpoint: rgw.endpoint,
-    region: rgw.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
-    secret: 'red-team-integration-secret-red-team',
-    onError: false,
-  };
+  env = await startSignerRgw(BUCKET, SECRET);
+  ({ rgw, s3, storage } = env);
 }, 120_000);
 
-afterAll(async () => {
-  s3?.destroy();
-  await rgw?.stop();
-});
-
-async function call(handler: (request: Request) => Promise<Response>, body: Record<string, unknown>) {
-  const response = await handler(
-    new Request('http://app.test/api/upload', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ v: 1, ...body }),
-    }),
-  );
-  return { status: response.status, body: await response.json() };
-}
-
-function bytes(size: number, fill = 1): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(size).fill(fill);
-}
+afterAll(() => stopSignerRgw(env));
 
 async function send(url: string, method: string, body?: BodyInit, headers: Record<string, string> = {}) {
   const response = await fetch(url, {

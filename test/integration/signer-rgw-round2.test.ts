@@ -9,58 +9,25 @@
  * presigned PUT: docs/security.md, class 1c).
  */
 import { createHash } from 'node:crypto';
-import {
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UPLOAD_REFERENCE, uploadReference } from '../../src/server/context.js';
 import { createSignHandler, presignDownload, type SignHandlerOptions, type UploadCompleteInfo } from '../../src/server/index.js';
-import { type RgwServer, startRgw } from '../support/rgw.js';
-import { testS3Client } from '../support/s3-client.js';
+import { call, type SignerRgw, startSignerRgw, stopSignerRgw } from '../support/signer-rgw.js';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'signer-red-team-2';
-let rgw: RgwServer;
+const SECRET = 'red-team-round-two-integration-secret';
+let env: SignerRgw | undefined;
 let s3: S3Client;
 let storage: SignHandlerOptions;
 
 beforeAll(async () => {
-  rgw = await startRgw();
-  s3 = testS3Client(rgw);
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  storage = {
-    bucket: BUCKET,
-    endpoint: rgw.endpoint,
-    region: rgw.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
-    secret: 'red-team-round-two-integration-secret',
-    onError: false,
-  };
+  env = await startSignerRgw(BUCKET, SECRET);
+  ({ s3, storage } = env);
 }, 120_000);
 
-afterAll(async () => {
-  s3?.destroy();
-  await rgw?.stop();
-});
-
-type Handler = (request: Request) => Promise<Response>;
-
-async function call(handler: Handler, body: Record<string, unknown>) {
-  const response = await handler(
-    new Request('http://app.test/api/upload', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ v: 1, ...body }),
-    }),
-  );
-  return { status: response.status, body: await response.json() };
-}
+afterAll(() => stopSignerRgw(env));
 
 const text = (value: string) => new TextEncoder().encode(value);
 const md5 = (value: Uint8Array | string) => createHash('md5').update(value).digest('base64');
