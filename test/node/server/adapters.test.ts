@@ -1,12 +1,10 @@
-import { once } from 'node:events';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import express from 'express';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toExpressHandler } from '../../../src/server/express.js';
 import { createSignHandler, type SignHandler, toNodeListener } from '../../../src/server/index.js';
+import { closeServers, listen } from '../../support/listen.js';
 import { offlineStore, photoPutHeaders, TEST_SECRET } from '../../support/sign-handler.js';
 
 // Presigning needs no network: the endpoint below is never contacted by these tests.
@@ -43,26 +41,7 @@ async function expectMethodNotAllowed(response: Response) {
   expect((await response.json()).error.code).toBe('method_not_allowed');
 }
 
-const servers: Server[] = [];
-afterEach(async () => {
-  // closeAllConnections: a refused upload's unread body keeps its connection busy, and close() would wait for it.
-  await Promise.all(
-    servers.splice(0).map((server) => {
-      const closed = new Promise((resolve) => server.close(resolve));
-      server.closeAllConnections();
-      return closed;
-    }),
-  );
-});
-
-/** Starts a real HTTP server on a free port of 127.0.0.1 and answers its base URL. */
-async function listen(listener: RequestListener): Promise<string> {
-  const server = createServer(listener);
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+afterEach(closeServers);
 
 describe('the Fetch-API handler', () => {
   it('answers a presign-put called directly', async () => {
@@ -101,7 +80,7 @@ describe('the Fetch-API handler', () => {
 
 describe('toNodeListener', () => {
   it('answers a presign-put and a GET on a real node:http server', async () => {
-    const base = await listen(toNodeListener(handler));
+    const { base } = await listen(toNodeListener(handler));
     await expectPresigned(await fetch(uploadRequest(base)));
     await expectMethodNotAllowed(await fetch(`${base}/api/upload`));
   });
@@ -120,7 +99,7 @@ describe('toExpressHandler', () => {
       errors.push(error);
       response.status(500).json({ error: { code: 'internal_error', message: 'from the error middleware' } });
     });
-    return { base: await listen(app), errors };
+    return { base: (await listen(app)).base, errors };
   }
 
   it('answers a presign-put without a body parser (the body is streamed)', async () => {
@@ -193,7 +172,7 @@ describe('toExpressHandler', () => {
     const router = express.Router();
     router.post('/upload', toExpressHandler(spy));
     app.use('/api', router);
-    const base = await listen(app);
+    const { base } = await listen(app);
     await expectPresigned(await fetch(uploadRequest(base)));
     expect(seen).toEqual([`${base}/api/upload`]);
   });

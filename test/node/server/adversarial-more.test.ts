@@ -1,23 +1,9 @@
-/**
- * Red-team cases added on top of adversarial.test.ts: what an attacker with a
- * valid session and devtools sends to the signer, handler level (no store:
- * presigning needs no network, and any call that reaches the store gets a 502
- * from the offline endpoint, which is itself a sign the request went too far).
- * The store-enforced half is in test/integration/signer-rgw-more.test.ts.
- *
- * The cases at the end, "found by the red team", each failed before the fix
- * that came with them (deep nesting, token spellings, empty multipart, the
- * adapters' 500s and content type, presignDownload's prefix and headers, weak
- * secrets, a body that breaks off).
- */
-import { once } from 'node:events';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { toExpressHandler } from '../../../src/server/express.js';
 import { createSignHandler, presignDownload, type SignHandlerOptions, toNodeListener } from '../../../src/server/index.js';
 import { UploadTokens } from '../../../src/server/token.js';
+import { closeServers, listen, rawStatus } from '../../support/listen.js';
 import { offlineStore, postJson, presignPut } from '../../support/sign-handler.js';
 
 const MiB = 1024 * 1024;
@@ -36,41 +22,7 @@ async function handleFor(file: { name: string; size: number; type: string }, key
 
 const signatures = (text: string) => text.match(/X-Amz-Signature/g)?.length ?? 0;
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map((server) => {
-      const closed = new Promise((resolve) => server.close(resolve));
-      server.closeAllConnections();
-      return closed;
-    }),
-  );
-});
-
-async function listen(listener: RequestListener): Promise<{ port: number; base: string }> {
-  const server = createServer(listener);
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return { port, base: `http://127.0.0.1:${port}` };
-}
-
-/** Sends raw bytes to 127.0.0.1:port and answers the status line's code (0 when the connection closed without one). */
-async function rawStatus(port: number, request: string): Promise<{ status: number; text: string }> {
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  socket.write(request);
-  let text = '';
-  socket.setEncoding('latin1');
-  socket.on('data', (chunk: string) => {
-    text += chunk;
-  });
-  await Promise.race([once(socket, 'close'), new Promise((resolve) => setTimeout(resolve, 3000))]);
-  socket.destroy();
-  const status = /^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1];
-  return { status: status ? Number(status) : 0, text };
-}
+afterEach(closeServers);
 
 describe('JSON oddities are a 400 and sign nothing', () => {
   const handler = createSignHandler(base);

@@ -1,20 +1,8 @@
-/**
- * Red team, round 2, handler level: the mechanisms that came with round 1's
- * fixes (the upload reference in a confirmed single upload's token, PUTs in
- * place of forms under writeOnce with an app's own key(), the adapters'
- * `answer`, presignDownload's prefix) attacked with a valid session and
- * devtools. No store: presigning needs no network, and a call that reaches
- * the offline store gets a 502, which shows how far a request went. The
- * store-enforced half is test/integration/signer-rgw-round2.test.ts. Cases in
- * "found by the red team, round 2" each failed before its fix.
- */
-import { once } from 'node:events';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UPLOAD_REFERENCE, uploadReference } from '../../../src/server/context.js';
 import { createSignHandler, presignDownload, type SignHandlerOptions, toNodeListener } from '../../../src/server/index.js';
 import { isWellFormed } from '../../../src/server/text.js';
+import { closeServers, listen, rawStatus } from '../../support/listen.js';
 import { offlineStore, postJson, presignPut } from '../../support/sign-handler.js';
 
 const SECRET = 'red-team-round-two-secret-round-two';
@@ -28,40 +16,7 @@ function queryValues(url: string, name: string): string[] {
   return [...new URL(url).searchParams].filter(([key]) => key.toLowerCase() === name).map(([, value]) => value);
 }
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map((server) => {
-      const closed = new Promise((resolve) => server.close(resolve));
-      server.closeAllConnections();
-      return closed;
-    }),
-  );
-});
-
-async function listen(listener: RequestListener): Promise<number> {
-  const server = createServer(listener);
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
-
-/** Sends raw bytes to 127.0.0.1:port; the status line's code (0 when the connection closed without one) and the text. */
-async function rawStatus(port: number, request: string): Promise<{ status: number; text: string }> {
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  socket.write(request);
-  let text = '';
-  socket.setEncoding('latin1');
-  socket.on('data', (chunk: string) => {
-    text += chunk;
-  });
-  await Promise.race([once(socket, 'close'), new Promise((resolve) => setTimeout(resolve, 3000))]);
-  socket.destroy();
-  const status = /^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1];
-  return { status: status ? Number(status) : 0, text };
-}
+afterEach(closeServers);
 
 describe('the upload reference in a complete-put token', () => {
   const handler = createSignHandler(confirmed);
@@ -184,7 +139,7 @@ describe('forms or PUTs under writeOnce', () => {
 describe('the node adapter’s answer to methods', () => {
   const handler = createSignHandler(base);
   it('OPTIONS, HEAD, PUT, DELETE through node:http are a 405 with Allow: POST', async () => {
-    const port = await listen(toNodeListener(handler));
+    const { port } = await listen(toNodeListener(handler));
     for (const method of ['OPTIONS', 'HEAD', 'PUT', 'DELETE', 'PATCH']) {
       const { status, text } = await rawStatus(
         port,
@@ -196,7 +151,7 @@ describe('the node adapter’s answer to methods', () => {
   });
 
   it('a lowercase "post" request line is refused (Node answers 400 before the adapter), never a 5xx', async () => {
-    const port = await listen(toNodeListener(handler));
+    const { port } = await listen(toNodeListener(handler));
     const body = JSON.stringify({ v: 1, operation: 'presign-put', files: [good] });
     const { status, text } = await rawStatus(
       port,
