@@ -10,11 +10,11 @@
  */
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSignHandler, presignDownload, type SignHandlerOptions } from '../../src/server/index.js';
 import type { RgwServer } from '../support/rgw.js';
-import { bytes, call, type SignerRgw, startSignerRgw, stopSignerRgw } from '../support/signer-rgw.js';
+import { bytes, call, headObject, postForm, type SignerRgw, startSignerRgw, stopSignerRgw, storedText } from '../support/signer-rgw.js';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'signer-red-team';
@@ -31,6 +31,10 @@ beforeAll(async () => {
 
 afterAll(() => stopSignerRgw(env));
 
+const post = postForm;
+const head = (key: string) => headObject(s3, BUCKET, key);
+const stored = (key: string) => storedText(s3, BUCKET, key);
+
 async function send(url: string, method: string, body?: BodyInit, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
     method,
@@ -42,38 +46,6 @@ async function send(url: string, method: string, body?: BodyInit, headers: Recor
 }
 
 const put = (url: string, body: BodyInit, headers: Record<string, string> = {}) => send(url, 'PUT', body, headers);
-
-/** Posts the S3 form; `override` replaces signed fields, `extra` are appended after them; the file's part gets `fileType`. */
-async function post(
-  signed: { url: string; fields: Record<string, string> },
-  body: Uint8Array<ArrayBuffer>,
-  {
-    override = {},
-    extra = [],
-    fileType = '',
-  }: { override?: Record<string, string>; extra?: Array<[string, string]>; fileType?: string } = {},
-) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries({ ...signed.fields, ...override })) form.append(name, value);
-  for (const [name, value] of extra) form.append(name, value);
-  form.append('file', new Blob([body], { type: fileType }), 'upload.bin');
-  const response = await fetch(signed.url, { method: 'POST', body: form });
-  return { status: response.status, text: await response.text() };
-}
-
-async function head(key: string) {
-  return s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(
-    (answer) => answer,
-    () => undefined,
-  );
-}
-
-async function stored(key: string): Promise<string | undefined> {
-  return s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key })).then(
-    async (object) => (await object.Body?.transformToString()) ?? '',
-    () => undefined,
-  );
-}
 
 /** A PUT whose Content-Length header says `declared` while `sent` bytes follow, on a raw socket. */
 function putDeclared(url: string, headers: Record<string, string>, declared: number, sent: Uint8Array): Promise<number> {

@@ -9,11 +9,11 @@
  * presigned PUT: docs/security.md, class 1c).
  */
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UPLOAD_REFERENCE, uploadReference } from '../../src/server/context.js';
 import { createSignHandler, presignDownload, type SignHandlerOptions, type UploadCompleteInfo } from '../../src/server/index.js';
-import { call, type SignerRgw, startSignerRgw, stopSignerRgw } from '../support/signer-rgw.js';
+import { call, headObject, postForm, type SignerRgw, startSignerRgw, stopSignerRgw, storedText } from '../support/signer-rgw.js';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'signer-red-team-2';
@@ -29,40 +29,16 @@ beforeAll(async () => {
 
 afterAll(() => stopSignerRgw(env));
 
+const post = postForm;
+const head = (key: string) => headObject(s3, BUCKET, key);
+const stored = (key: string) => storedText(s3, BUCKET, key);
+
 const text = (value: string) => new TextEncoder().encode(value);
 const md5 = (value: Uint8Array | string) => createHash('md5').update(value).digest('base64');
 
 async function put(url: string, body: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) {
   const response = await fetch(url, { method: 'PUT', body, headers });
   return { status: response.status, text: await response.text() };
-}
-
-/** Posts the S3 form; `override` replaces signed fields, `drop` leaves some out, `extra` are appended after them. */
-async function post(
-  signed: { url: string; fields: Record<string, string> },
-  body: Uint8Array<ArrayBuffer>,
-  { override = {}, drop = [], extra = [] }: { override?: Record<string, string>; drop?: string[]; extra?: Array<[string, string]> } = {},
-) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries({ ...signed.fields, ...override })) if (!drop.includes(name)) form.append(name, value);
-  for (const [name, value] of extra) form.append(name, value);
-  form.append('file', new Blob([body]), 'upload.bin');
-  const response = await fetch(signed.url, { method: 'POST', body: form });
-  return { status: response.status, text: await response.text() };
-}
-
-async function head(key: string) {
-  return s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(
-    (answer) => answer,
-    () => undefined,
-  );
-}
-
-async function stored(key: string): Promise<string | undefined> {
-  return s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key })).then(
-    async (object) => (await object.Body?.transformToString()) ?? '',
-    () => undefined,
-  );
 }
 
 /** The URL with one query parameter removed or replaced (the signature left as it was). */

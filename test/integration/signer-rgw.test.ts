@@ -12,7 +12,7 @@ import { storageError } from '../../src/engine/storage-errors.js';
 import { UPLOAD_REFERENCE, uploadReference } from '../../src/server/context.js';
 import { createSignHandler, type SignHandlerOptions, type UploadCompleteInfo } from '../../src/server/index.js';
 import type { RgwServer } from '../support/rgw.js';
-import { bytes, call, type SignerRgw, startSignerRgw, stopSignerRgw } from '../support/signer-rgw.js';
+import { bytes, call, postForm, type SignerRgw, startSignerRgw, stopSignerRgw } from '../support/signer-rgw.js';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'signer-tests';
@@ -29,23 +29,16 @@ beforeAll(async () => {
 
 afterAll(() => stopSignerRgw(env));
 
+const post = (
+  signed: { url: string; fields: Record<string, string> },
+  body: Uint8Array<ArrayBuffer>,
+  override: Record<string, string> = {},
+) => postForm(signed, body, { override });
+
 async function put(url: string, body: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) {
   const response = await fetch(url, { method: 'PUT', body, headers });
   const text = await response.text();
   return { status: response.status, text, etag: response.headers.get('etag') };
-}
-
-/** Posts `body` as the S3 form a `presign-put` with `post` answered; `override` replaces signed fields. */
-async function post(
-  signed: { url: string; fields: Record<string, string> },
-  body: Uint8Array<ArrayBuffer>,
-  override: Record<string, string> = {},
-) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries({ ...signed.fields, ...override })) form.append(name, value);
-  form.append('file', new Blob([body]));
-  const response = await fetch(signed.url, { method: 'POST', body: form });
-  return { status: response.status, text: await response.text() };
 }
 
 async function openUploads(): Promise<number> {

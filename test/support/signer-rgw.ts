@@ -4,7 +4,7 @@
  * tests make (a protocol request to a handler, a PUT to a presigned URL).
  * Shared by test/integration/signer-rgw*.test.ts.
  */
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SignHandlerOptions } from '../../src/server/index.js';
 import { type RgwServer, startRgw } from './rgw.js';
 import { testS3Client } from './s3-client.js';
@@ -53,4 +53,42 @@ export async function call(handler: (request: Request) => Promise<Response>, bod
 
 export function bytes(size: number, fill = 1): Uint8Array<ArrayBuffer> {
   return new Uint8Array(size).fill(fill);
+}
+
+/**
+ * Posts `body` as the S3 form a `presign-put` with `post` answered. `override` replaces signed fields, `drop`
+ * leaves some out, `extra` are appended after them; the file's part gets `fileType`.
+ */
+export async function postForm(
+  signed: { url: string; fields: Record<string, string> },
+  body: Uint8Array<ArrayBuffer>,
+  {
+    override = {},
+    drop = [],
+    extra = [],
+    fileType = '',
+  }: { override?: Record<string, string>; drop?: string[]; extra?: Array<[string, string]>; fileType?: string } = {},
+) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries({ ...signed.fields, ...override })) if (!drop.includes(name)) form.append(name, value);
+  for (const [name, value] of extra) form.append(name, value);
+  form.append('file', new Blob([body], { type: fileType }), 'upload.bin');
+  const response = await fetch(signed.url, { method: 'POST', body: form });
+  return { status: response.status, text: await response.text() };
+}
+
+/** The object's HeadObject answer, or undefined when it is not there. */
+export function headObject(s3: S3Client, bucket: string, key: string) {
+  return s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+    (answer) => answer,
+    () => undefined,
+  );
+}
+
+/** The object's bytes as text, or undefined when it is not there. */
+export function storedText(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  return s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })).then(
+    async (object) => (await object.Body?.transformToString()) ?? '',
+    () => undefined,
+  );
 }
