@@ -1,7 +1,13 @@
 import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { toExpressHandler } from '../../../src/server/express.js';
-import { createSignHandler, presignDownload, type SignHandlerOptions, toNodeListener } from '../../../src/server/index.js';
+import {
+  createSignHandler,
+  presignDownload,
+  type SignHandler,
+  type SignHandlerOptions,
+  toNodeListener,
+} from '../../../src/server/index.js';
 import { UploadTokens } from '../../../src/server/token.js';
 import { closeServers, listen, rawStatus } from '../../support/listen.js';
 import { offlineStore, postJson, presignPut } from '../../support/sign-handler.js';
@@ -19,6 +25,10 @@ async function handleFor(file: { name: string; size: number; type: string }, key
   const token = await tokens.issue(3600, 'multipart', key, uploadId, file.size, partSize, '', file.name, file.type, '[]');
   return { key, uploadId, partSize, token };
 }
+
+/** sign-parts of part 1 of `bigFile`'s upload, with `token` in place of the one issued. */
+const signPartWith = (handler: SignHandler, upload: Awaited<ReturnType<typeof handleFor>>, token: string) =>
+  postJson(handler, { v: 1, operation: 'sign-parts', file: bigFile, upload: { ...upload, token }, partNumbers: [1] });
 
 const signatures = (text: string) => text.match(/X-Amz-Signature/g)?.length ?? 0;
 
@@ -421,13 +431,7 @@ describe('tokens bind one upload, one kind, one key', () => {
     const later = (Number.parseInt(expiry, 36) + 1).toString(36);
     tampered.push(`${later}.${signature}`, `${expiry.toUpperCase()}.${signature}`, `${expiry}.${signature}=`, ` ${upload.token}`);
     for (const token of tampered) {
-      const { status } = await postJson(handler, {
-        v: 1,
-        operation: 'sign-parts',
-        file: bigFile,
-        upload: { ...upload, token },
-        partNumbers: [1],
-      });
+      const { status } = await signPartWith(handler, upload, token);
       expect(status, token).toBe(403);
     }
   });
@@ -518,13 +522,7 @@ describe('found by the red team (each failed before its fix)', () => {
     const twin = alphabet[alphabet.indexOf(last) ^ 1] as string;
     const token = `${upload.token.slice(0, -1)}${twin}`;
     expect(token).not.toBe(upload.token);
-    const { status, text } = await postJson(handler, {
-      v: 1,
-      operation: 'sign-parts',
-      file: bigFile,
-      upload: { ...upload, token },
-      partNumbers: [1],
-    });
+    const { status, text } = await signPartWith(handler, upload, token);
     expect(status).toBe(403);
     expect(signatures(text)).toBe(0);
   });
@@ -532,13 +530,7 @@ describe('found by the red team (each failed before its fix)', () => {
   it('a token whose expiry has a leading zero is refused (one token, one spelling)', async () => {
     const upload = await handleFor(bigFile);
     const token = `0${upload.token}`;
-    const { status, text } = await postJson(handler, {
-      v: 1,
-      operation: 'sign-parts',
-      file: bigFile,
-      upload: { ...upload, token },
-      partNumbers: [1],
-    });
+    const { status, text } = await signPartWith(handler, upload, token);
     expect(status).toBe(403);
     expect(signatures(text)).toBe(0);
   });
